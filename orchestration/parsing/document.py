@@ -1,0 +1,130 @@
+"""A whole document file to a ParsedDocument: the parser's one entry point."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import polars as pl
+
+from .issues import DocumentError, Issue
+from .layout import REQUIRED_TABLES, TABLE_NAMES, split_sections
+from .model import RAW_TABLES, ParsedDocument
+from .tables import read_section
+from .text import decode, split_lines
+
+# Bump when a change to the parser changes what it reads from the same bytes: documents parsed
+# by another version are parsed again on the next build.
+PARSER_VERSION = "1"
+
+
+def parse_document(
+    data: bytes, *, document_id: str, source_file: str, folder_year: int | None = None
+) -> ParsedDocument:
+    """Read one document. Raises DocumentError when nothing can be read from it; otherwise
+    returns every table it could read and an Issue for every problem, each with its line."""
+    decoded = decode(data, source_file)
+    lines = split_lines(decoded.text)
+    preamble, sections = split_sections(lines)
+    if not sections:
+        raise DocumentError(
+            Issue(source_file, "no budget tables found: no title line like «预算01表 收支总表»",
+                  check_name="structure")
+        )
+
+    kinds: dict[int, str] = {}
+    issues: list[Issue] = []
+    parts: dict[str, list[pl.DataFrame]] = {}
+    table_of_line: dict[int, str | None] = {}
+    units: set[str] = set()
+    year: int | None = None
+    department: str | None = None
+    seen: dict[str, int] = {}
+
+    for line in preamble:
+        table_of_line[line.no] = None
+        kinds[line.no] = "blank" if line.blank else "not_understood"
+        if not line.blank:
+            issues.append(Issue(source_file, "text before the first table", None, line.no,
+                                line.text, check_name="structure", rejects=False))
+
+    for section in sections:
+        table_of_line[section.title_line] = section.table_no
+        kinds[section.title_line] = "title"
+        for line in section.lines:
+            table_of_line[line.no] = section.table_no
+        if section.table_no in seen:
+            issues.append(Issue(
+                source_file,
+                f"table {section.table_no} ({TABLE_NAMES[section.table_no]}) appears twice; "
+                f"the first starts at line {seen[section.table_no]}",
+                section.table_no, section.title_line, section.title, check_name="structure",
+            ))
+            kinds.update({line.no: "not_understood" for line in section.lines})
+            continue
+        seen[section.table_no] = section.title_line
+        result = read_section(section, source_file)
+        kinds.update(result.kinds)
+        issues.extend(result.issues)
+        units |= result.units
+        for table, frame in result.frames.items():
+            parts.setdefault(table, []).append(frame)
+        if section.table_no == "13":
+            year, department = result.fiscal_year, result.department_name
+
+    missing = [t for t in REQUIRED_TABLES if t not in seen]
+    if "13" in missing:
+        last = sections[-1]
+        raise DocumentError(Issue(
+            source_file,
+            "table 13 (部门整体支出绩效目标表) not found, so the document's year and department "
+            f"are unknown; missing tables: {', '.join(missing)}; the last table read is "
+            f"{last.table_no} at line {last.title_line} of {len(lines)} (is the file cut off?)",
+            "13", check_name="structure",
+        ))
+    issues.extend(
+        Issue(source_file, f"required table {t} ({TABLE_NAMES[t]}) not found", t,
+              check_name="structure")
+        for t in missing
+    )
+    if folder_year is not None and year is not None and year != folder_year:
+        issues.append(Issue(
+            source_file,
+            f"the document is for {year} (table 13) but sits in the folder for {folder_year}",
+            "13", check_name="structure",
+        ))
+
+    for number in range(1, len(lines) + 1):
+        if number not in kinds:
+            # Every line must have been placed; this is a safety net, not an expected path.
+            kinds[number] = "not_understood"
+            issues.append(Issue(source_file, "line not accounted for by any reader",
+                                table_of_line.get(number), number, lines[number - 1]))
+
+    frames = {table: pl.concat(frames, how="vertical") for table, frames in parts.items()}
+    frames["line_counts"] = _line_counts(kinds, table_of_line)
+    return ParsedDocument(
+        document_id=document_id,
+        source_file=source_file,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        encoding=decoded.encoding,
+        line_ending=decoded.line_ending,
+        line_total=len(lines),
+        fiscal_year=year,
+        department_name=department,
+        amount_units=tuple(sorted(units, key=["万元", "元"].index)),
+        tables_found=tuple(sorted(seen)),
+        frames=frames,
+        issues=issues,
+    )
+
+
+def _line_counts(kinds: dict[int, str], table_of_line: dict[int, str | None]) -> pl.DataFrame:
+    counts = Counter((table_of_line.get(number), kind) for number, kind in kinds.items())
+    return pl.DataFrame(
+        [{"table_no": table, "line_kind": kind, "lines": n}
+         for (table, kind), n in sorted(counts.items(), key=lambda item: (item[0][0] or "", item[0][1]))],
+        schema=RAW_TABLES["line_counts"],
+        orient="row",
+    )

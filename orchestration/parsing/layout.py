@@ -1,0 +1,127 @@
+"""A document's lines grouped into its tables (预算NN表 sections)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import normalise_label, split_cells
+
+# Titles look like "预算01表 收支总表", "预算表12 项目支出绩效目标表" or "表03 支出总表". The
+# printed number varies between documents, so the table is known by its title words.
+_TITLE_NUMBER = re.compile(r"(?:预算(?P<a>\d{1,2})表|预算表(?P<b>\d{1,2})|^表(?P<c>\d{1,2}))")
+
+# (table_no, pattern on the normalised title), most specific first.
+_TITLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (table_no, re.compile(pattern))
+    for table_no, pattern in (
+        ("14", r"转移支付.*绩效目标"),
+        ("13", r"整体支出绩效目标"),
+        ("12", r"项目支出绩效目标"),
+        ("11", r"政府购买服务"),
+        ("10", r"政府采购"),
+        ("09", r"三公"),
+        ("06", r"一般公共预算.*基本支出"),
+        ("05", r"一般公共预算.*支出"),
+        ("07", r"政府性基金.*支出"),
+        ("08", r"国有资本经营.*支出"),
+        ("04", r"财政拨款收支总"),
+        ("01", r"收支总"),
+        ("02", r"收入总"),
+        ("03", r"支出总"),
+    )
+)
+
+TABLE_NAMES: dict[str, str] = {
+    "01": "收支总表",
+    "02": "收入总表",
+    "03": "支出总表",
+    "04": "财政拨款收支总表",
+    "05": "一般公共预算支出表",
+    "06": "一般公共预算基本支出表",
+    "07": "政府性基金预算支出表",
+    "08": "国有资本经营预算支出表",
+    "09": "财政拨款“三公”经费支出表",
+    "10": "政府采购预算明细表",
+    "11": "财政拨款政府购买服务明细表",
+    "12": "项目支出绩效目标表",
+    "13": "部门整体支出绩效目标表",
+    "14": "转移支付绩效目标表",
+}
+
+# Tables every document must have: the identities of DESIGN section 5 and the document's own
+# year and department (table 13) depend on them.
+REQUIRED_TABLES = ("01", "02", "03", "04", "05", "06", "09", "13")
+# Tables whose lines must all be understood; 12 and 14 are kept as text for now.
+FINANCIAL_TABLES = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "13")
+
+_UNIT = re.compile(r"^(?:金额)?单位[:：](?P<unit>万元|元)$")
+_NOTE = re.compile(r"^(?:注|备注|说明)[:：]")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    no: int
+    text: str
+    cells: tuple[str, ...]
+
+    @property
+    def blank(self) -> bool:
+        return not self.cells
+
+    @property
+    def filled(self) -> list[str]:
+        return [cell for cell in self.cells if cell]
+
+
+@dataclass(slots=True)
+class Section:
+    table_no: str
+    printed_no: str | None
+    title: str
+    title_line: int
+    lines: list[Line] = field(default_factory=list)
+
+
+def title_table_no(line: Line) -> tuple[str, str | None] | None:
+    """(table_no, printed number) if the line is a table title, else None."""
+    filled = line.filled
+    if len(filled) != 1:
+        return None
+    label = normalise_label(filled[0])
+    number = _TITLE_NUMBER.search(label)
+    if not number:
+        return None
+    title = label[number.end():]
+    for table_no, pattern in _TITLE_PATTERNS:
+        if pattern.search(title):
+            return table_no, next(g for g in number.groups() if g)
+    return None
+
+
+def unit_of(line: Line) -> str | None:
+    filled = line.filled
+    if len(filled) != 1:
+        return None
+    match = _UNIT.match(normalise_label(filled[0]))
+    return match.group("unit") if match else None
+
+
+def is_note(line: Line) -> bool:
+    return bool(line.filled) and bool(_NOTE.match(normalise_label(line.filled[0])))
+
+
+def split_sections(raw_lines: list[str]) -> tuple[list[Line], list[Section]]:
+    """Lines before the first title, and one section per table title."""
+    preamble: list[Line] = []
+    sections: list[Section] = []
+    for index, text in enumerate(raw_lines, start=1):
+        line = Line(index, text, tuple(split_cells(text)))
+        title = title_table_no(line)
+        if title:
+            sections.append(Section(title[0], title[1], line.filled[0], index))
+        elif sections:
+            sections[-1].lines.append(line)
+        else:
+            preamble.append(line)
+    return preamble, sections

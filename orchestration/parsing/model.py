@@ -1,0 +1,190 @@
+"""The parsed shape of a document: one typed frame per raw table, plus what the parser saw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .amounts import AMOUNT_DTYPE
+from .issues import Issue
+
+TEXT = pl.String
+LINE = pl.Int32
+
+# Column schemas of the raw tables, in order. The loader creates the DuckDB tables from these
+# (with a leading document_id), so parser and warehouse cannot drift apart.
+RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
+    # 01 收支总表 and 04 财政拨款收支总表: one row per printed side of a line.
+    "budget_summary": {
+        "table_no": TEXT,
+        "side": TEXT,  # revenue | expenditure
+        "line_type": TEXT,  # item | subtotal | carryover | carryover_item | total
+        "ordinal": TEXT,
+        "label": TEXT,
+        "revenue_source": TEXT,
+        "function_code": TEXT,  # the 3-digit category of an expenditure item, by name
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 02 收入总表, unpivoted: one row per printed amount column.
+    "revenue": {
+        "fund_group": TEXT,  # total | current_year | carryover
+        "revenue_source": TEXT,
+        "label": TEXT,
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 03 支出总表
+    "expenditure": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "gov_econ_code": TEXT,
+        "gov_econ_name": TEXT,
+        "dept_econ_code": TEXT,
+        "dept_econ_name": TEXT,
+        "total": AMOUNT_DTYPE,
+        "basic": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "business_operation": AMOUNT_DTYPE,  # 其中: 事业单位经营支出
+        "remit_to_superior": AMOUNT_DTYPE,  # 其中: 上缴上级支出
+        "subsidy_to_subordinate": AMOUNT_DTYPE,  # 其中: 对附属单位补助支出
+        "source_line": LINE,
+    },
+    # 05 一般公共预算支出表: one row per function code per subordinate unit.
+    "general_budget_expenditure": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "total": AMOUNT_DTYPE,
+        "basic": AMOUNT_DTYPE,
+        "personnel": AMOUNT_DTYPE,
+        "public_use": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "project_excl_capital": AMOUNT_DTYPE,  # 扣除基建项目后预算数
+        "source_line": LINE,
+    },
+    # 06 一般公共预算基本支出表
+    "basic_expenditure": {
+        "gov_econ_code": TEXT,
+        "gov_econ_name": TEXT,
+        "dept_econ_code": TEXT,
+        "dept_econ_name": TEXT,
+        "total": AMOUNT_DTYPE,
+        "personnel": AMOUNT_DTYPE,
+        "public_use": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 07 政府性基金预算支出表 and 08 国有资本经营预算支出表
+    "fund_expenditure": {
+        "table_no": TEXT,
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "total": AMOUNT_DTYPE,
+        "basic": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 09 财政拨款“三公”经费支出表
+    "three_public": {
+        "total": AMOUNT_DTYPE,
+        "outbound_travel": AMOUNT_DTYPE,
+        "reception": AMOUNT_DTYPE,
+        "vehicles_total": AMOUNT_DTYPE,
+        "vehicle_purchase": AMOUNT_DTYPE,
+        "vehicle_operation": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 10 政府采购预算明细表
+    "procurement": {
+        "category_code": TEXT,
+        "category_name": TEXT,
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 11 财政拨款政府购买服务明细表 (指导性目录 levels 1-3)
+    "purchased_services": {
+        "level1_code": TEXT,
+        "level1_name": TEXT,
+        "level2_code": TEXT,
+        "level2_name": TEXT,
+        "service_code": TEXT,
+        "service_name": TEXT,
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # 13 部门整体支出绩效目标表: the funding block and the overall goal.
+    "performance_overview": {
+        "total_expenditure": AMOUNT_DTYPE,
+        "fiscal_total": AMOUNT_DTYPE,
+        "fiscal_basic": AMOUNT_DTYPE,
+        "fiscal_project": AMOUNT_DTYPE,
+        "other_total": AMOUNT_DTYPE,
+        "other_basic": AMOUNT_DTYPE,
+        "other_project": AMOUNT_DTYPE,
+        "overall_goal": TEXT,
+        "source_line": LINE,
+    },
+    # 13's indicators (activity, indicator, 指标性质, 指标值, 度量单位).
+    "performance_indicators": {
+        "table_no": TEXT,
+        "activity": TEXT,
+        "indicator": TEXT,
+        "operator": TEXT,
+        "target_text": TEXT,
+        "unit": TEXT,
+        "source_line": LINE,
+    },
+    # The printed 合计 rows, one row per amount column, for the "合计 = sum of rows" identities.
+    "table_totals": {
+        "table_no": TEXT,
+        "column_key": TEXT,
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+    },
+    # Lines kept as text (tables 12 and 14 until they are parsed).
+    "table_lines": {
+        "table_no": TEXT,
+        "source_line": LINE,
+        "text": TEXT,
+    },
+    # Every line of the document accounted for: counts by table and kind.
+    "line_counts": {
+        "table_no": TEXT,
+        "line_kind": TEXT,
+        "lines": LINE,
+    },
+}
+
+LINE_KINDS = (
+    "row", "total", "title", "unit", "header", "blank", "note", "raw", "not_understood",
+)
+
+
+def empty_frame(table: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=RAW_TABLES[table])
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    """Everything read from one document file."""
+
+    document_id: str
+    source_file: str
+    source_sha256: str
+    size_bytes: int
+    encoding: str
+    line_ending: str
+    line_total: int
+    fiscal_year: int | None
+    department_name: str | None
+    amount_units: tuple[str, ...]
+    tables_found: tuple[str, ...]
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return any(issue.rejects for issue in self.issues)
+
+    def frame(self, table: str) -> pl.DataFrame:
+        return self.frames.get(table, empty_frame(table))

@@ -1,0 +1,537 @@
+"""One reader per budget table: a section's lines to typed frames, line kinds and issues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .amounts import AMOUNT_DTYPE, convert_amounts, describe_invalid
+from .grid import (
+    Column,
+    Grid,
+    assign_columns,
+    column,
+    header_paths,
+    looks_like_data,
+    read_grid,
+    row_records,
+)
+from .issues import Issue
+from .layout import FINANCIAL_TABLES, Line, Section, is_note, unit_of
+from .model import RAW_TABLES
+from .text import normalise_label
+from .vocabulary import function_category_code, revenue_source, split_ordinal
+
+Record = dict[str, str | int | None]
+
+
+@dataclass(slots=True)
+class SectionResult:
+    table_no: str
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    kinds: dict[int, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    units: set[str] = field(default_factory=set)
+    fiscal_year: int | None = None
+    department_name: str | None = None
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Shared state while one section is read."""
+
+    file: str
+    section: Section
+    result: SectionResult
+    unit: str | None = None
+
+    @property
+    def table_no(self) -> str:
+        return self.section.table_no
+
+    def issue(self, message: str, line: Line | None = None, *, rejects: bool = True) -> None:
+        self.result.issues.append(
+            Issue(self.file, message, self.table_no, line.no if line else None,
+                  line.text if line else None, rejects=rejects)
+        )
+
+    def content(self) -> list[Line]:
+        """Lines that are not blank, unit or note lines; records the amount unit."""
+        lines: list[Line] = []
+        units: list[tuple[str, Line]] = []
+        for line in self.section.lines:
+            unit = unit_of(line)
+            if line.blank:
+                self.result.kinds[line.no] = "blank"
+            elif unit:
+                self.result.kinds[line.no] = "unit"
+                units.append((unit, line))
+            elif is_note(line):
+                self.result.kinds[line.no] = "note"
+            else:
+                lines.append(line)
+        distinct = {unit for unit, _ in units}
+        if len(distinct) > 1 and self.table_no in FINANCIAL_TABLES:
+            self.issue(f"the table states two amount units ({', '.join(sorted(distinct))})",
+                       units[1][1])
+        if units:
+            self.unit = units[0][0]
+            self.result.units.add(self.unit)
+        return lines
+
+    def grid(self, lines: list[Line], columns: list[Column] | Callable[..., list[Column]]) -> Grid:
+        grid = read_grid(lines, columns, file=self.file, table_no=self.table_no)
+        self.result.kinds.update(grid.kinds)
+        self.result.issues.extend(grid.issues)
+        return grid
+
+    def rows(self, grid: Grid, lines: list[Line] | None = None) -> list[Record]:
+        """Records of the grid's data rows (or the given lines), reporting cells that misfit."""
+        records, issues = row_records(
+            grid, grid.rows if lines is None else lines, file=self.file, table_no=self.table_no
+        )
+        self.result.issues.extend(issues)
+        self.result.kinds.update(grid.kinds)
+        return records
+
+    def frame(self, table: str, records: list[Record], **constants: str) -> pl.DataFrame:
+        """A typed frame of one raw table; rows with a cell that is not an amount are reported."""
+        schema = RAW_TABLES[table]
+        amount_columns = [name for name, dtype in schema.items() if dtype == AMOUNT_DTYPE]
+        text_schema = {name: (pl.Int32 if name == "source_line" else pl.String) for name in schema}
+        rows = [{**{name: record.get(name) for name in schema}, **constants} for record in records]
+        frame = pl.DataFrame(rows, schema=text_schema, orient="row") if rows else pl.DataFrame(
+            schema=text_schema
+        )
+        if frame.height and amount_columns:
+            if self.unit is None:
+                first = records[0]["source_line"]
+                self.issue("no amount unit line (金额单位：万元 or 元) before the amounts",
+                           self._line(first))
+                return pl.DataFrame(schema=schema)
+            frame, bad = convert_amounts(frame, amount_columns, self.unit)
+            bad_rows = sorted({row for row, _, _ in bad})
+            for row, column_key, text in bad:
+                line = self._line(records[row]["source_line"])
+                self.result.issues.append(
+                    Issue(self.file, f"{column_key}: {describe_invalid(self.unit)}",
+                          self.table_no, line.no, text)
+                )
+                self.result.kinds[line.no] = "not_understood"
+            if bad_rows:
+                frame = frame.with_row_index("_row").filter(
+                    ~pl.col("_row").is_in(bad_rows)
+                ).drop("_row")
+        return frame.cast(schema).select(list(schema))
+
+    def totals(self, grid: Grid) -> pl.DataFrame:
+        """The printed 合计 rows, one record per amount column."""
+        records: list[Record] = []
+        for record in self.rows(grid, grid.totals):
+            for key in (c.key for c in grid.mapping.values() if c.kind == "amount"):
+                records.append({"column_key": key, "amount": record.get(key),
+                                "source_line": record["source_line"]})
+        return self.frame("table_totals", records, table_no=self.table_no)
+
+    def _line(self, number: object) -> Line:
+        return next(line for line in self.section.lines if line.no == number)
+
+
+# --- 01 收支总表, 04 财政拨款收支总表 -----------------------------------------------------------
+
+_SUMMARY_COLUMNS = [
+    column("revenue_label", "name", "收入/项目", "收入/项目名称"),
+    column("revenue_amount", "amount", "收入/预算数", "收入/金额", "收入/预算金额"),
+    column("expenditure_label", "name", "支出/项目", "支出/项目名称"),
+    column("expenditure_amount", "amount", "支出/预算数", "支出/金额", "支出/预算金额"),
+]
+
+# (side, pattern, line_type, state after): the fixed lines of each side of a summary table.
+_SUMMARY_LINES = {
+    "revenue": (
+        (r"^本年收入合计$", "subtotal"),
+        (r"^上年结转(结余)?$", "carryover"),
+        (r"^收入总计$", "total"),
+    ),
+    "expenditure": (
+        (r"^本年支出合计$", "subtotal"),
+        (r"^年终结转(结余)?$", "carryover"),
+        (r"^支出总计$", "total"),
+    ),
+}
+
+
+def read_summary(reader: _Reader) -> None:
+    """Both sides of a 收支总表: revenue lines by source, expenditure lines by category name."""
+    grid = reader.grid(reader.content(), _SUMMARY_COLUMNS)
+    rows = reader.rows(grid)
+    records: list[Record] = []
+    reported: set[int] = set()
+    for side in ("revenue", "expenditure"):
+        after: str | None = None
+        for record in rows:
+            label = record.get(f"{side}_label")
+            amount = record.get(f"{side}_amount")
+            line = reader._line(record["source_line"])
+            if not label:
+                if amount:
+                    reader.issue(f"an amount on the {side} side without a label", line)
+                    reported.add(line.no)
+                continue
+            ordinal, name = split_ordinal(str(label))
+            fixed = next(
+                (kind for pattern, kind in _SUMMARY_LINES[side]
+                 if re.match(pattern, normalise_label(name))),
+                None,
+            )
+            entry: Record = {"side": side, "ordinal": ordinal, "label": name, "amount": amount,
+                             "source_line": line.no}
+            if fixed:
+                entry["line_type"] = fixed
+                after = fixed
+            elif after in ("carryover", "carryover_item") and side == "revenue":
+                entry["line_type"] = "carryover_item"
+                entry["revenue_source"] = revenue_source(name)
+            elif after is None:
+                entry["line_type"] = "item"
+                if side == "revenue":
+                    entry["revenue_source"] = revenue_source(name)
+                else:
+                    entry["function_code"] = function_category_code(name)
+            else:
+                reader.issue(f"a {side} line after «{after}» that is not a known total", line)
+                reported.add(line.no)
+                continue
+            unknown = (side == "revenue" and entry["line_type"] != "subtotal"
+                       and entry["line_type"] in ("item", "carryover_item")
+                       and not entry.get("revenue_source"))
+            unknown_category = (side == "expenditure" and entry["line_type"] == "item"
+                                and not entry.get("function_code"))
+            if unknown:
+                reader.issue(f"unknown revenue line «{name}»", line)
+                reported.add(line.no)
+                continue
+            if unknown_category:
+                # A category with no amount does not matter to any figure; one with an amount
+                # cannot be placed and so cannot be reconciled.
+                reader.issue(
+                    f"unknown function category «{name}» (not in ref_function_categories)",
+                    line, rejects=bool(amount),
+                )
+                if amount:
+                    reported.add(line.no)
+                    continue
+            records.append(entry)
+    for number in reported:
+        reader.result.kinds[number] = "not_understood"
+    frame = reader.frame("budget_summary", records, table_no=reader.table_no)
+    reader.result.frames["budget_summary"] = frame
+
+
+# --- 02 收入总表 -----------------------------------------------------------------------------
+
+_FUND_GROUPS = ((r"^合计$", "total"), (r"^本年收入", "current_year"), (r"^上年结转", "carryover"))
+
+
+def _revenue_columns(paths: list[tuple[str, ...]]) -> list[Column]:
+    """One amount column per header path: its fund group and revenue source."""
+    columns: list[Column] = []
+    for path in paths:
+        if not path:
+            continue
+        group = next((g for pattern, g in _FUND_GROUPS if re.match(pattern, path[0])), None)
+        if group == "total" and len(path) == 1:
+            columns.append(Column("total__total", "amount", (path,)))
+        elif group and len(path) > 1 and (source := revenue_source(path[-1])):
+            columns.append(Column(f"{group}__{source}", "amount", (path,)))
+    return columns
+
+
+def read_revenue(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _revenue_columns)
+    labels = {c.key: c.paths[0][-1] for c in grid.mapping.values()}
+    records: list[Record] = []
+    for record in reader.rows(grid):
+        for key, label in labels.items():
+            fund_group, source = key.split("__")
+            records.append({"fund_group": fund_group, "revenue_source": source, "label": label,
+                            "amount": record.get(key), "source_line": record["source_line"]})
+    reader.result.frames["revenue"] = reader.frame("revenue", records)
+
+
+# --- 03 支出总表 -----------------------------------------------------------------------------
+
+_EXPENDITURE_COLUMNS = [
+    column("function", "code_name", "支出功能分类科目", "功能分类科目"),
+    column("gov_econ", "code_name", "政府支出经济分类科目", "政府预算支出经济分类科目"),
+    column("dept_econ", "code_name", "部门支出经济分类科目", "部门预算支出经济分类科目"),
+    column("total", "amount", "合计"),
+    column("basic", "amount", "基本支出"),
+    column("project", "amount", "项目支出"),
+    column("business_operation", "amount", "事业单位经营支出", required=False),
+    column("remit_to_superior", "amount", "上缴上级支出", required=False),
+    column("subsidy_to_subordinate", "amount", "对附属单位补助支出", required=False),
+]
+
+
+def read_expenditure(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _EXPENDITURE_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["expenditure"] = reader.frame("expenditure", records)
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+# --- 05 一般公共预算支出表, 07 政府性基金, 08 国有资本经营 --------------------------------------------
+
+_GENERAL_BUDGET_COLUMNS = [
+    column("function_code", "code", "科目编码"),
+    column("function_name", "name", "科目名称"),
+    column("total", "amount", "合计"),
+    column("basic", "amount", "基本支出/小计", "基本支出/合计", "基本支出"),
+    column("personnel", "amount", "人员经费"),
+    column("public_use", "amount", "公用经费"),
+    column("project", "amount", "项目支出/项目支出总数", "项目支出/小计", "项目支出/合计", "项目支出"),
+    column("project_excl_capital", "amount", "~扣除基建", required=False),
+]
+
+_FUND_COLUMNS = [
+    column("function_code", "code", "科目编码"),
+    column("function_name", "name", "科目名称"),
+    column("total", "amount", "合计"),
+    column("basic", "amount", "基本支出"),
+    column("project", "amount", "项目支出"),
+]
+
+
+def read_general_budget(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _GENERAL_BUDGET_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["general_budget_expenditure"] = reader.frame(
+        "general_budget_expenditure", records
+    )
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+def read_fund(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _FUND_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["fund_expenditure"] = reader.frame(
+        "fund_expenditure", records, table_no=reader.table_no
+    )
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+# --- 06 一般公共预算基本支出表 ------------------------------------------------------------------
+
+_BASIC_COLUMNS = [
+    column("gov_econ", "code_name", "政府支出经济分类科目", "政府预算支出经济分类科目"),
+    column("dept_econ", "code_name", "部门支出经济分类科目", "部门预算支出经济分类科目"),
+    column("total", "amount", "合计"),
+    column("personnel", "amount", "人员经费"),
+    column("public_use", "amount", "公用经费"),
+]
+
+
+def read_basic(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _BASIC_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["basic_expenditure"] = reader.frame("basic_expenditure", records)
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+# --- 09 三公经费 ------------------------------------------------------------------------------
+
+_THREE_PUBLIC_COLUMNS = [
+    column("total", "amount", "~三公"),
+    column("outbound_travel", "amount", "~因公出国"),
+    column("reception", "amount", "公务接待费"),
+    column("vehicles_total", "amount", "公务用车购置及运行维护费/小计",
+           "公务用车购置及运行维护费/合计", "公务用车购置及运行维护费"),
+    column("vehicle_purchase", "amount", "公务用车购置费"),
+    column("vehicle_operation", "amount", "公务用车运行维护费"),
+]
+
+
+def read_three_public(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _THREE_PUBLIC_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["three_public"] = reader.frame("three_public", records)
+
+
+# --- 10 政府采购, 11 政府购买服务 ---------------------------------------------------------------
+
+_PROCUREMENT_COLUMNS = [
+    column("category", "code_name", "采购类别", "采购品目", "采购项目"),
+    column("amount", "amount", "金额", "预算金额", "采购预算金额"),
+]
+
+_PURCHASED_SERVICE_COLUMNS = [
+    column("level1", "code_name", "一级", "一级目录"),
+    column("level2", "code_name", "二级", "二级目录"),
+    column("service", "opt_code_name", "三级", "三级目录"),
+    column("amount", "amount", "预算金额", "金额"),
+]
+
+
+def read_procurement(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _PROCUREMENT_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["procurement"] = reader.frame("procurement", records)
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+def read_purchased_services(reader: _Reader) -> None:
+    grid = reader.grid(reader.content(), _PURCHASED_SERVICE_COLUMNS)
+    records = reader.rows(grid)
+    reader.result.frames["purchased_services"] = reader.frame("purchased_services", records)
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+# --- 13 部门整体支出绩效目标表 -----------------------------------------------------------------
+
+_YEAR = re.compile(r"[(（]\s*(\d{4})\s*年度?\s*[)）]")
+_UNIT_IN_LABEL = re.compile(r"[(（](万元|元)[)）]")
+_FUNDING_COLUMNS = [
+    column("label", "ignore", "~总体资金", required=False),
+    column("total_expenditure", "amount", "预算支出总额"),
+    column("fiscal_total", "amount", "财政拨款/合计"),
+    column("fiscal_basic", "amount", "财政拨款/基本支出"),
+    column("fiscal_project", "amount", "财政拨款/项目支出"),
+    column("other_total", "amount", "其他资金/合计"),
+    column("other_basic", "amount", "其他资金/基本支出"),
+    column("other_project", "amount", "其他资金/项目支出"),
+]
+_GOAL_LABELS = frozenset({"整体绩效目标", "总体绩效目标", "年度总体目标", "年度绩效目标"})
+# 一级指标 words; 13 prints 一级/二级/三级 run together in one cell.
+_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+
+
+def read_performance_overview(reader: _Reader) -> None:
+    """Year, department, the funding block, the overall goal and the activity indicators."""
+    kinds = reader.result.kinds
+    overview: Record = {}
+    funding_header: list[Line] = []
+    indicators: list[Record] = []
+    state = "form"
+    activity: str | None = None
+    for line in reader.content():
+        labels = [normalise_label(cell) for cell in line.filled]
+        year = _YEAR.fullmatch(labels[0]) if len(labels) == 1 else None
+        if year:
+            reader.result.fiscal_year = int(year.group(1))
+            kinds[line.no] = "title"
+        elif labels[0].startswith("部门名称"):
+            name = labels[0].removeprefix("部门名称").lstrip(":：") or (
+                line.filled[1] if len(line.filled) > 1 else ""
+            )
+            reader.result.department_name = name.strip() or None
+            kinds[line.no] = "row"
+        elif any("预算支出总额" in label for label in labels) or (
+            state == "funding" and not looks_like_data(line)
+        ):
+            funding_header.append(line)
+            kinds[line.no] = "header"
+            state = "funding"
+        elif state == "funding":
+            unit = next((m.group(1) for cell in funding_header[0].filled
+                         if (m := _UNIT_IN_LABEL.search(cell))), None)
+            if unit is None:
+                reader.issue("the funding block does not state its unit (万元 or 元)",
+                             funding_header[0])
+            else:
+                reader.unit = unit
+                reader.result.units.add(unit)
+            paths = header_paths(funding_header)
+            mapping, _, missing = assign_columns(paths, _FUNDING_COLUMNS)
+            for missing_column in missing:
+                reader.issue(f"funding column {missing_column.key} not found", funding_header[0])
+            overview.update({
+                c.key: (line.cells[i] if i < len(line.cells) else None) or None
+                for i, c in mapping.items() if c.kind == "amount"
+            })
+            overview["source_line"] = line.no
+            kinds[line.no] = "row"
+            state = "form"
+        elif labels[0] in _GOAL_LABELS:
+            overview["overall_goal"] = max(line.filled[1:], key=len, default=None)
+            kinds[line.no] = "row"
+        elif labels[0] == "其他说明":
+            kinds[line.no] = "row"
+        elif "活动" in labels and any(label.startswith("绩效指标") for label in labels):
+            kinds[line.no] = "header"
+            state = "indicators"
+        elif state == "indicators" and 4 <= len(line.filled) <= 5:
+            cells = list(line.filled)
+            if cells[0].startswith(_LEVEL1):
+                # The activity cell is merged with the row above.
+                cells.insert(0, activity)
+            if len(cells) == 4:
+                cells.append(None)
+            if len(cells) != 5 or cells[0] is None:
+                reader.issue("an indicator row whose cells cannot be placed", line)
+                kinds[line.no] = "not_understood"
+                continue
+            activity = cells[0]
+            indicators.append({"activity": cells[0], "indicator": cells[1], "operator": cells[2],
+                               "target_text": cells[3], "unit": cells[4],
+                               "source_line": line.no})
+            kinds[line.no] = "row"
+        else:
+            reader.issue("a line of table 13 that is not understood", line)
+            kinds[line.no] = "not_understood"
+    if reader.result.fiscal_year is None:
+        reader.issue("the budget year, printed as «(2026年度)», was not found")
+    if not reader.result.department_name:
+        reader.issue("the department, printed after «部门名称», was not found")
+    if "total_expenditure" not in overview:
+        reader.issue("the funding block (预算支出总额, 财政拨款, 其他资金) was not found")
+    reader.result.frames["performance_overview"] = reader.frame(
+        "performance_overview", [overview] if "source_line" in overview else []
+    )
+    reader.result.frames["performance_indicators"] = reader.frame(
+        "performance_indicators", indicators, table_no="13"
+    )
+
+
+# --- 12, 14: kept as text ---------------------------------------------------------------------
+
+
+def keep_as_text(reader: _Reader) -> None:
+    records: list[Record] = []
+    for line in reader.section.lines:
+        if line.blank:
+            reader.result.kinds[line.no] = "blank"
+        else:
+            reader.result.kinds[line.no] = "raw"
+            records.append({"source_line": line.no, "text": line.text})
+    reader.result.frames["table_lines"] = reader.frame(
+        "table_lines", records, table_no=reader.table_no
+    )
+
+
+READERS: dict[str, Callable[[_Reader], None]] = {
+    "01": read_summary,
+    "02": read_revenue,
+    "03": read_expenditure,
+    "04": read_summary,
+    "05": read_general_budget,
+    "06": read_basic,
+    "07": read_fund,
+    "08": read_fund,
+    "09": read_three_public,
+    "10": read_procurement,
+    "11": read_purchased_services,
+    "12": keep_as_text,
+    "13": read_performance_overview,
+    "14": keep_as_text,
+}
+
+
+def read_section(section: Section, file: str) -> SectionResult:
+    """Read one table section into frames; every line of it gets a kind."""
+    reader = _Reader(file, section, SectionResult(section.table_no))
+    READERS[section.table_no](reader)
+    return reader.result
