@@ -1,0 +1,55 @@
+"""Where things live. Each setting is one environment variable, read here and in profiles.yml."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+RAW_DIR_ENV = "BUDGET_RAW_DIR"
+WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
+# The working database a build writes (raw, accepted and dbt's schemas). dbt reads it from
+# profiles.yml; BI tools never see it, they open the published warehouse.
+BUILD_DB_ENV = "BUDGET_BUILD_DB"
+
+DEFAULT_RAW_DIR = Path("data/raw")
+DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    raw_dir: Path
+    warehouse: Path
+    build_db: Path
+
+    @property
+    def build_dir(self) -> Path:
+        """Build output next to the warehouse: the working database, reports, GX Data Docs."""
+        return self.build_db.parent
+
+    @classmethod
+    def from_env(
+        cls, raw_dir: str | Path | None = None, warehouse: str | Path | None = None
+    ) -> Settings:
+        """Arguments win over the environment, which wins over the defaults."""
+        raw = Path(raw_dir or os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
+        published = Path(
+            warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+        ).resolve()
+        build = os.environ.get(BUILD_DB_ENV) if warehouse is None else None
+        build_db = Path(build).resolve() if build else default_build_db(published)
+        return cls(raw_dir=raw, warehouse=published, build_db=build_db)
+
+    def export(self) -> None:
+        """Put the settings in the environment, where dbt's profiles.yml reads them."""
+        os.environ[RAW_DIR_ENV] = str(self.raw_dir)
+        os.environ[WAREHOUSE_ENV] = str(self.warehouse)
+        os.environ[BUILD_DB_ENV] = str(self.build_db)
+
+
+def default_build_db(warehouse: Path) -> Path:
+    return warehouse.parent / "build" / f"{warehouse.stem}.work.duckdb"

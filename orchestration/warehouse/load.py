@@ -1,0 +1,189 @@
+"""Documents into the `raw` schema, idempotently: a document's rows are replaced, never added."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from orchestration.parsing import (
+    PARSER_VERSION,
+    RAW_TABLES,
+    DocumentError,
+    Issue,
+    ParsedDocument,
+    parse_document,
+)
+
+from .database import (
+    CHECK_RESULT_COLUMNS,
+    DOCUMENT_COLUMNS,
+    insert_frame,
+    polars_schema,
+    registered,
+    transaction,
+)
+from .discovery import DocumentFile
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableDocument:
+    """A file nothing could be read from; it is recorded as rejected with its reason."""
+
+    file: DocumentFile
+    source_sha256: str
+    size_bytes: int
+    issue: Issue
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDocument:
+    source_sha256: str
+    parser_version: str
+    status: str
+
+
+def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, KnownDocument]:
+    rows = con.execute(
+        "select document_id, source_sha256, parser_version, status from raw.documents"
+    ).fetchall()
+    return {row[0]: KnownDocument(row[1], row[2], row[3]) for row in rows}
+
+
+def needs_reading(known: KnownDocument | None, sha256: str) -> bool:
+    """Unchanged bytes read by this parser version and already gated are not read again."""
+    return not (
+        known is not None
+        and known.source_sha256 == sha256
+        and known.parser_version == PARSER_VERSION
+        and known.status != "pending"
+    )
+
+
+def read_file(file: DocumentFile, data: bytes) -> ParsedDocument | UnreadableDocument:
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return parse_document(
+            data, document_id=file.document_id, source_file=file.document_id,
+            folder_year=file.folder_year,
+        )
+    except DocumentError as error:
+        return UnreadableDocument(file, sha256, len(data), error.issue)
+
+
+def store_documents(
+    con: duckdb.DuckDBPyConnection,
+    documents: list[ParsedDocument | UnreadableDocument],
+    *,
+    run_id: str,
+) -> None:
+    """Replace these documents' rows in every raw table, in one transaction."""
+    if not documents:
+        return
+    now = datetime.now(UTC)
+    ids = pl.DataFrame({"document_id": [_document_id(d) for d in documents]})
+    document_rows = pl.DataFrame(
+        [_document_row(d, run_id, now) for d in documents],
+        schema=polars_schema(DOCUMENT_COLUMNS),
+        orient="row",
+    )
+    check_rows = pl.DataFrame(
+        [row for d in documents for row in _parse_check_rows(d, now)],
+        schema=polars_schema(CHECK_RESULT_COLUMNS),
+        orient="row",
+    )
+    parsed = [d for d in documents if isinstance(d, ParsedDocument)]
+    with transaction(con), registered(con, "incoming_ids", ids):
+        for table in ("documents", "check_results", *RAW_TABLES):
+            con.execute(
+                f"delete from raw.{table} "
+                "where document_id in (select document_id from incoming_ids)"
+            )
+        insert_frame(con, "raw.documents", document_rows)
+        insert_frame(con, "raw.check_results", check_rows)
+        for table in RAW_TABLES:
+            frames = [
+                d.frame(table).with_columns(pl.lit(d.document_id).alias("document_id"))
+                for d in parsed
+            ]
+            frame = pl.concat([f for f in frames if f.height], how="vertical") if any(
+                f.height for f in frames) else None
+            if frame is not None:
+                insert_frame(con, f"raw.{table}", frame)
+
+
+def _document_id(document: ParsedDocument | UnreadableDocument) -> str:
+    if isinstance(document, ParsedDocument):
+        return document.document_id
+    return document.file.document_id
+
+
+def _document_row(
+    document: ParsedDocument | UnreadableDocument, run_id: str, now: datetime
+) -> dict[str, object]:
+    common = {"parser_version": PARSER_VERSION, "parsed_at": now, "run_id": run_id}
+    if isinstance(document, UnreadableDocument):
+        return {
+            "document_id": document.file.document_id,
+            "source_file": document.file.document_id,
+            "source_sha256": document.source_sha256,
+            "size_bytes": document.size_bytes,
+            "status": "rejected",
+            **common,
+        }
+    return {
+        "document_id": document.document_id,
+        "source_file": document.source_file,
+        "source_sha256": document.source_sha256,
+        "size_bytes": document.size_bytes,
+        "encoding": document.encoding,
+        "line_ending": document.line_ending,
+        "line_total": document.line_total,
+        "fiscal_year": document.fiscal_year,
+        "department_name": document.department_name,
+        "amount_units": ",".join(document.amount_units),
+        "tables_found": ",".join(document.tables_found),
+        # The quality gates decide; until then the document is only read.
+        "status": "pending",
+        **common,
+    }
+
+
+def _parse_check_rows(
+    document: ParsedDocument | UnreadableDocument, now: datetime
+) -> list[dict[str, object]]:
+    if isinstance(document, UnreadableDocument):
+        return [issue_row(document.file.document_id, document.source_sha256, document.issue, now)]
+    if not document.issues:
+        return [{
+            "document_id": document.document_id,
+            "source_sha256": document.source_sha256,
+            "check_name": "parse",
+            "success": True,
+            "message": f"all {document.line_total} lines read; tables "
+                       f"{', '.join(document.tables_found)}",
+            "rejects": False,
+            "checked_at": now,
+        }]
+    return [
+        issue_row(document.document_id, document.source_sha256, issue, now)
+        for issue in document.issues
+    ]
+
+
+def issue_row(document_id: str, sha256: str, issue: Issue, now: datetime) -> dict[str, object]:
+    return {
+        "document_id": document_id,
+        "source_sha256": sha256,
+        "check_name": issue.check_name,
+        "table_no": issue.table_no,
+        "source_line": issue.line,
+        "success": False,
+        "observed": issue.text,
+        "message": str(issue),
+        "rejects": issue.rejects,
+        "checked_at": now,
+    }

@@ -1,0 +1,86 @@
+"""The published warehouse: the marts copied into a fresh file, then renamed over the old one.
+
+BI tools hold the published file open all day. DuckDB lets one process write a file or many
+read it, so a build never writes the published file in place: it writes a temporary file next to
+it and `os.replace`s it. Open readers keep their consistent old view; new connections see the
+new build; a crash leaves the old file untouched. The file is written in storage version v1.2.0
+because BI drivers still ship DuckDB 1.x, which cannot open DuckDB 2.0's default format.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .database import quote_identifier, scalar, sql_literal
+
+PUBLISHED_SCHEMAS = ("marts",)
+STORAGE_VERSION = "v1.2.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    path: Path
+    row_counts: dict[str, int]
+    size_bytes: int
+
+
+def publish(build_db: Path, published: Path) -> Published:
+    """Copy the published schemas of the build database to `published`, atomically."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    temporary = published.with_name(f".{published.name}.{uuid.uuid4().hex[:12]}.tmp")
+    con = duckdb.connect()
+    row_counts: dict[str, int] = {}
+    try:
+        con.execute("attach ? as build (read_only)", [str(build_db)])
+        con.execute(f"attach ? as pub (storage_version '{STORAGE_VERSION}')", [str(temporary)])
+        for schema in PUBLISHED_SCHEMAS:
+            row_counts |= _copy_schema(con, schema)
+        con.execute("detach pub")
+    except BaseException:
+        con.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    con.close()
+    with temporary.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, published)
+    return Published(published, row_counts, published.stat().st_size)
+
+
+def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
+    tables = con.execute(
+        """
+        select table_name, comment from duckdb_tables()
+        where database_name = 'build' and schema_name = ? order by table_name
+        """,
+        [schema],
+    ).fetchall()
+    q_schema = quote_identifier(schema)
+    con.execute(f"create schema pub.{q_schema}")
+    counts: dict[str, int] = {}
+    for table, comment in tables:
+        q_table = f"{q_schema}.{quote_identifier(table)}"
+        con.execute(f"create table pub.{q_table} as select * from build.{q_table}")
+        counts[f"{schema}.{table}"] = int(scalar(con, f"select count(*) from pub.{q_table}"))
+        # dbt's model and column docs, so BI tools that show comments explain each column.
+        if comment:
+            con.execute(f"comment on table pub.{q_table} is {sql_literal(comment)}")
+        columns = con.execute(
+            """
+            select column_name, comment from duckdb_columns()
+            where database_name = 'build' and schema_name = ? and table_name = ?
+              and comment is not null
+            """,
+            [schema, table],
+        ).fetchall()
+        for column, column_comment in columns:
+            con.execute(
+                f"comment on column pub.{q_table}.{quote_identifier(column)} "
+                f"is {sql_literal(column_comment)}"
+            )
+    return counts
