@@ -1,0 +1,70 @@
+-- Every document the warehouse knows: the version whose figures are in the marts
+-- (published) and, where the latest version of a file failed, that version (rejected).
+
+with published as (
+    select * from {{ ref('stg_documents') }}
+),
+
+candidates as (
+    select * from {{ ref('stg_document_candidates') }}
+),
+
+failures as (
+    select
+        document_id,
+        source_sha256,
+        count(*) as failed_checks,
+        array_to_string(
+            list_slice(list(message order by table_no nulls first, source_line nulls first), 1, 5),
+            ' | '
+        ) as rejection_reasons
+    from {{ ref('stg_check_results') }}
+    where not success and rejects
+    group by document_id, source_sha256
+),
+
+published_versions as (
+    select
+        document_id,
+        fiscal_year,
+        department_name,
+        source_file,
+        source_sha256,
+        amount_units as amount_unit,
+        encoding,
+        line_ending,
+        line_total,
+        tables_found,
+        'published' as status,
+        accepted_at as loaded_at,
+        0 as failed_checks,
+        null::varchar as rejection_reasons
+    from published
+),
+
+rejected_versions as (
+    select
+        candidates.document_id,
+        candidates.fiscal_year,
+        candidates.department_name,
+        candidates.source_file,
+        candidates.source_sha256,
+        candidates.amount_units as amount_unit,
+        candidates.encoding,
+        candidates.line_ending,
+        candidates.line_total,
+        candidates.tables_found,
+        'rejected' as status,
+        candidates.parsed_at as loaded_at,
+        coalesce(failures.failed_checks, 0) as failed_checks,
+        failures.rejection_reasons
+    from candidates
+    left join failures
+        on candidates.document_id = failures.document_id
+        and candidates.source_sha256 = failures.source_sha256
+    where candidates.status = 'rejected'
+)
+
+select * from published_versions
+union all
+select * from rejected_versions

@@ -1,0 +1,25 @@
+with documents as (
+    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+),
+
+three_public as (
+    select * from {{ ref('stg_three_public') }}
+),
+
+final as (
+    select
+        documents.fiscal_year,
+        documents.department_name,
+        three_public.document_id,
+        three_public.total,
+        three_public.outbound_travel,
+        three_public.reception,
+        three_public.vehicles_total,
+        three_public.vehicle_purchase,
+        three_public.vehicle_operation,
+        three_public.source_line
+    from three_public
+    inner join documents on three_public.document_id = documents.document_id
+)
+
+select * from final

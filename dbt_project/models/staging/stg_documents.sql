@@ -1,0 +1,23 @@
+with source as (
+    select * from {{ source('accepted', 'documents') }}
+),
+
+renamed as (
+    select
+        document_id,
+        source_file,
+        source_sha256,
+        fiscal_year,
+        department_name,
+        amount_units,
+        encoding,
+        line_ending,
+        line_total,
+        tables_found,
+        parser_version,
+        parsed_at,
+        accepted_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ source('accepted', 'procurement') }}
+),
+
+renamed as (
+    select
+        document_id,
+        category_code,
+        category_name,
+        amount,
+        source_line
+    from source
+)
+
+select * from renamed

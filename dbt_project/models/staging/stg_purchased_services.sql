@@ -1,0 +1,19 @@
+with source as (
+    select * from {{ source('accepted', 'purchased_services') }}
+),
+
+renamed as (
+    select
+        document_id,
+        level1_code,
+        level1_name,
+        level2_code,
+        level2_name,
+        service_code,
+        service_name,
+        amount,
+        source_line
+    from source
+)
+
+select * from renamed

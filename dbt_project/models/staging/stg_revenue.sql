@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ source('accepted', 'revenue') }}
+),
+
+renamed as (
+    select
+        document_id,
+        fund_group,
+        revenue_source,
+        label,
+        amount,
+        source_line
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ source('accepted', 'three_public') }}
+),
+
+renamed as (
+    select
+        document_id,
+        total,
+        outbound_travel,
+        reception,
+        vehicles_total,
+        vehicle_purchase,
+        vehicle_operation,
+        source_line
+    from source
+)
+
+select * from renamed
