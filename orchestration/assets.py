@@ -1,0 +1,221 @@
+"""The path of a document: ingest -> quality -> (dbt) transform -> publish."""
+
+import hashlib
+from collections.abc import Iterator
+
+import dagster as dg
+
+from orchestration.parsing import RAW_TABLES, ParsedDocument
+from orchestration.partitions import document_partitions
+from orchestration.resources import WarehouseResource
+from orchestration.warehouse.discovery import discover
+from orchestration.warehouse.load import (
+    UnreadableDocument,
+    known_documents,
+    needs_reading,
+    read_file,
+    store_documents,
+)
+from orchestration.warehouse.promote import promote_documents
+from orchestration.warehouse.database import query_frame, scalar
+from orchestration.warehouse.publish import publish
+
+
+@dg.asset(
+    partitions_def=document_partitions,
+    # Many documents in one step: a run per document would cost seconds of start-up each.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="ingest",
+    kinds={"python", "polars", "duckdb"},
+)
+def raw_documents(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """Each document file parsed into typed tables in the raw schema, replacing its old rows."""
+    files = {f.document_id: f for f in discover(warehouse.settings.raw_dir)[0]}
+    read: list[ParsedDocument | UnreadableDocument] = []
+    unchanged: list[str] = []
+    missing: list[str] = []
+    with warehouse.connect() as con:
+        known = known_documents(con)
+        for key in context.partition_keys:
+            file = files.get(key)
+            if file is None:
+                missing.append(key)
+                continue
+            data = file.read()
+            if needs_reading(known.get(key), hashlib.sha256(data).hexdigest()):
+                read.append(read_file(file, data))
+            else:
+                unchanged.append(key)
+        store_documents(con, read, run_id=context.run_id)
+
+    for document in read:
+        _report_document(context, document)
+    for key in missing:
+        context.log.warning(f"{key}: the file is gone; its published figures stay until removed")
+    parsed = [d for d in read if isinstance(d, ParsedDocument)]
+    rows = {
+        table: sum(d.frames[table].height for d in parsed if table in d.frames)
+        for table in ("expenditure", "general_budget_expenditure", "basic_expenditure",
+                      "budget_summary", "revenue", "purchased_services")
+    }
+    return dg.MaterializeResult(
+        metadata={
+            "documents_read": len(read),
+            "documents_unchanged": len(unchanged),
+            "documents_missing": dg.MetadataValue.json(missing),
+            "unreadable": len(read) - len(parsed),
+            "rows_read": dg.MetadataValue.json(rows),
+            "preview": dg.MetadataValue.md(_documents_table(read)),
+        }
+    )
+
+
+def _report_document(
+    context: dg.AssetExecutionContext, document: ParsedDocument | UnreadableDocument
+) -> None:
+    if isinstance(document, UnreadableDocument):
+        context.log.warning(f"{document.issue}")
+        metadata: dict[str, dg.RawMetadataValue] = {"problem": str(document.issue)}
+        key = document.file.document_id
+    else:
+        rejecting = [i for i in document.issues if i.rejects]
+        context.log.info(
+            f"read {document.document_id}: {document.fiscal_year} {document.department_name}, "
+            f"{document.line_total} lines, {len(rejecting)} problems"
+        )
+        key = document.document_id
+        metadata = {
+            "fiscal_year": document.fiscal_year or 0,
+            "department_name": document.department_name or "",
+            "encoding": document.encoding,
+            "tables_found": ", ".join(document.tables_found),
+            "rows": dg.MetadataValue.json(
+                {table: frame.height for table, frame in sorted(document.frames.items())}
+            ),
+            "problems": dg.MetadataValue.json([str(i) for i in rejecting[:20]]),
+        }
+    context.log_event(
+        dg.AssetObservation(asset_key=context.asset_key, partition=key, metadata=metadata)
+    )
+
+
+def _documents_table(documents: list[ParsedDocument | UnreadableDocument]) -> str:
+    lines = ["| document | year | department | lines | problems |", "|---|---|---|---|---|"]
+    for d in documents[:50]:
+        if isinstance(d, UnreadableDocument):
+            lines.append(f"| {d.file.document_id} | | | | {d.issue.message} |")
+        else:
+            problems = sum(1 for i in d.issues if i.rejects)
+            lines.append(f"| {d.document_id} | {d.fiscal_year} | {d.department_name} | "
+                         f"{d.line_total} | {problems} |")
+    return "\n".join(lines)
+
+
+# The tables the gate leaves final for a build, one asset each: dbt reads them as sources.
+ACCEPTED_TABLES = ("documents", *RAW_TABLES)
+GATE_RECORDS = ("documents", "check_results", "line_counts")
+GATE_OUTPUTS = [dg.AssetKey(["accepted", t]) for t in ACCEPTED_TABLES] + [
+    dg.AssetKey(["raw", t]) for t in GATE_RECORDS
+]
+_GATE_DESCRIPTIONS = {
+    "accepted": "accepted.{table}: the last version of each year and department that passed "
+                "every gate.",
+    "raw": "raw.{table}: every document as last read, with its gate status and check results.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key,
+            deps=[raw_documents],
+            group_name="quality",
+            kinds={"duckdb"},
+            description=_GATE_DESCRIPTIONS[key.path[0]].format(table=key.path[1]),
+        )
+        for key in GATE_OUTPUTS
+    ],
+    name="accepted_documents",
+)
+def accepted_documents(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """Publish or reject each document read: those with no failed gate move into `accepted`,
+    replacing the previous version of the same year and department."""
+    with warehouse.connect() as con:
+        outcome = promote_documents(con)
+        accepted = query_frame(
+            con,
+            """
+            select d.fiscal_year, d.department_name, d.document_id,
+                   (select sum(total) from accepted.expenditure e
+                    where e.document_id = d.document_id) as total_expenditure
+            from accepted.documents d order by d.fiscal_year, d.department_name
+            """,
+        )
+        reasons = query_frame(
+            con,
+            """
+            select document_id, first(message order by table_no nulls first, source_line)
+                   as first_reason
+            from raw.check_results c
+            where not success and rejects
+              and document_id in (select unnest(?::varchar[]))
+              and source_sha256 = (select source_sha256 from raw.documents d
+                                   where d.document_id = c.document_id)
+            group by document_id
+            """,
+            [outcome.rejected],
+        )
+        counts = {
+            key: int(scalar(con, f"select count(*) from {key.path[0]}.{key.path[1]}"))
+            for key in GATE_OUTPUTS
+        }
+    for document_id, reason in reasons.iter_rows():
+        context.log.warning(f"rejected {document_id}: {reason}")
+    for key in GATE_OUTPUTS:
+        metadata: dict[str, dg.RawMetadataValue] = {"dagster/row_count": counts[key]}
+        if key == dg.AssetKey(["accepted", "documents"]):
+            metadata |= {
+                "published_now": dg.MetadataValue.json(outcome.published),
+                "rejected_now": dg.MetadataValue.json(dict(reasons.iter_rows())),
+                "total_expenditure_wan": dg.MetadataValue.json(
+                    {f"{y} {d}": str(t) for y, d, _, t in accepted.iter_rows()}
+                ),
+                "preview": dg.MetadataValue.md(
+                    _markdown(accepted.head(50).rows(), accepted.columns)
+                ),
+            }
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+def build_published_warehouse(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    """The published-warehouse asset, downstream of every dbt model."""
+
+    @dg.asset(deps=list(upstream.keys), group_name="publish", kinds={"duckdb"})
+    def published_warehouse(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        """The marts copied into the file BI tools open, replaced atomically (DuckDB 1.x format)."""
+        result = publish(warehouse.settings.build_db, warehouse.settings.warehouse)
+        context.log.info(f"published {result.path} ({result.size_bytes / 1e6:.1f} MB)")
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(result.path)),
+                "size_mb": round(result.size_bytes / 1e6, 2),
+                "row_counts": dg.MetadataValue.json(result.row_counts),
+                "preview": dg.MetadataValue.md(
+                    _markdown(list(result.row_counts.items()), ["table", "rows"])
+                ),
+            }
+        )
+
+    return published_warehouse
+
+
+def _markdown(rows: list[tuple[object, ...]], columns: list[str]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

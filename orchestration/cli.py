@@ -1,0 +1,197 @@
+"""`budget-warehouse build`: the whole Dagster job, in-process, with a summary (DESIGN §8).
+
+Exit codes: 0 every document published; 1 a document was rejected (the others still published);
+2 a usage or environment problem (missing folder, locked file, a step that crashed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import Settings
+from orchestration.warehouse.discovery import DocumentFile, IgnoredFile, discover
+
+EXIT_PUBLISHED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="budget-warehouse",
+        description="Chinese departmental budget documents into a DuckDB warehouse.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser(
+        "build", help="read, gate, transform and publish every document in the raw folder"
+    )
+    build.add_argument("--raw-dir", help="folder of <year>/<document> files "
+                                         "(default $BUDGET_RAW_DIR or data/raw)")
+    build.add_argument("--warehouse", help="the published DuckDB file "
+                                           "(default $BUDGET_WAREHOUSE or data/warehouse.duckdb)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return run_build(Settings.from_env(args.raw_dir, args.warehouse))
+
+
+@dataclass(slots=True)
+class Summary:
+    published: list[tuple[str, int | None, str | None]] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    # The document gates, one line each: (check, passed, documents failed).
+    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    dbt_tests_passed: int = 0
+    dbt_tests_failed: list[str] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    failed_steps: list[str] = field(default_factory=list)
+
+
+def run_build(settings: Settings) -> int:
+    out, err = Console(), Console(stderr=True)
+    if not settings.raw_dir.is_dir():
+        err.print(f"[red]error:[/red] raw folder not found: {settings.raw_dir}")
+        return EXIT_USAGE
+    documents, ignored = discover(settings.raw_dir)
+    if not documents:
+        err.print(f"[red]error:[/red] no documents in {settings.raw_dir} "
+                  "(expected files under <year>/ folders)")
+        return EXIT_USAGE
+    err.print(f"Building [bold]{settings.warehouse}[/bold] from {len(documents)} document(s) "
+              f"in {settings.raw_dir}")
+    started = time.perf_counter()
+    from orchestration.runner import execute_build
+
+    # dbt's own log (every model and test) goes to a file; progress lines go to stderr.
+    log_path = settings.build_dir / "logs" / "dbt.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
+            result = execute_build(settings, [d.document_id for d in documents], progress=True)
+    except Exception as error:  # noqa: BLE001 - an environment problem, reported as one
+        err.print(f"[red]error:[/red] the build could not run: {error}")
+        return EXIT_USAGE
+    summary = summarise(settings, documents, result)
+    print_summary(out, settings, summary, ignored, time.perf_counter() - started)
+    out.print(f"dbt log: {log_path}")
+    if summary.failed_steps:
+        return EXIT_USAGE
+    return EXIT_REJECTED if summary.rejected else EXIT_PUBLISHED
+
+
+def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summary:  # noqa: ANN001
+    from orchestration.warehouse.database import connect, query_frame, quote_identifier, scalar
+
+    summary = Summary()
+    for evaluation in result.get_asset_check_evaluations():
+        failed = evaluation.metadata.get("documents_failed")
+        if failed is not None:
+            summary.checks.append((evaluation.check_name, evaluation.passed, str(failed.value)))
+        elif evaluation.passed:
+            summary.dbt_tests_passed += 1
+        else:
+            summary.dbt_tests_failed.append(evaluation.check_name)
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE" and not _is_gate_failure(event):
+            error = event.step_failure_data.error
+            while error is not None and error.cause is not None:
+                error = error.cause
+            message = error.message.strip() if error is not None else "unknown error"
+            summary.failed_steps.append(f"{event.step_key}: {message[:500]}")
+    ids = [d.document_id for d in documents]
+    if settings.build_db.exists():
+        with connect(settings.build_db, read_only=True) as con:
+            statuses = query_frame(
+                con,
+                """
+                select d.document_id, d.status, d.fiscal_year, d.department_name,
+                       (select list(c.message order by c.table_no nulls first, c.source_line)
+                        from raw.check_results c
+                        where c.document_id = d.document_id
+                          and c.source_sha256 = d.source_sha256
+                          and not c.success and c.rejects) as reasons
+                from raw.documents d
+                where d.document_id in (select unnest(?::varchar[]))
+                order by d.document_id
+                """,
+                [ids],
+            )
+        for document_id, status, year, department, reasons in statuses.iter_rows():
+            if status == "rejected":
+                summary.rejected.append((document_id, _first_reasons(reasons or [])))
+            elif status == "published":
+                summary.published.append((document_id, year, department))
+    if settings.warehouse.exists():
+        with connect(settings.warehouse, read_only=True) as con:
+            tables = con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' "
+                "order by table_name"
+            ).fetchall()
+            for (table,) in tables:
+                summary.row_counts[table] = int(
+                    scalar(con, f"select count(*) from marts.{quote_identifier(table)}")
+                )
+    return summary
+
+
+def _is_gate_failure(event) -> bool:  # noqa: ANN001
+    """A blocking check that stopped the run because no document could be published."""
+    error = event.step_failure_data.error
+    return error is not None and "blocking asset check" in (error.message or "")
+
+
+def _first_reasons(reasons: list[str], limit: int = 3) -> str:
+    shown = "\n".join(f"- {reason}" for reason in reasons[:limit])
+    more = len(reasons) - limit
+    return shown + (f"\n- … and {more} more" if more > 0 else "")
+
+
+def print_summary(
+    out: Console, settings: Settings, summary: Summary, ignored: list[IgnoredFile],
+    seconds: float,
+) -> None:
+    out.print()
+    out.print(f"[bold]Documents[/bold]: {len(summary.published)} published, "
+              f"{len(summary.rejected)} rejected")
+    for document_id, year, department in summary.published:
+        out.print(f"  [green]✓[/green] {document_id} ({year} {department})")
+    for document_id, reasons in summary.rejected:
+        out.print(f"  [red]✗[/red] {document_id}", highlight=False)
+        out.print(reasons, highlight=False)
+    for file in ignored:
+        out.print(f"  [yellow]·[/yellow] ignored {file.path}: {file.reason}", highlight=False)
+    if summary.checks:
+        checks = Table(title="Checks", title_justify="left")
+        checks.add_column("check")
+        checks.add_column("result")
+        checks.add_column("documents failed", justify="right")
+        for name, passed, failed in summary.checks:
+            checks.add_row(name, "[green]passed[/green]" if passed else "[red]failed[/red]",
+                           failed)
+        out.print(checks)
+    if summary.dbt_tests_passed or summary.dbt_tests_failed:
+        out.print(f"dbt tests: {summary.dbt_tests_passed} passed, "
+                  f"{len(summary.dbt_tests_failed)} failed")
+        for name in summary.dbt_tests_failed:
+            out.print(f"  [red]✗[/red] {name}", highlight=False)
+    if summary.row_counts:
+        rows = Table(title="Marts", title_justify="left")
+        rows.add_column("table")
+        rows.add_column("rows", justify="right")
+        for table, count in summary.row_counts.items():
+            rows.add_row(f"marts.{table}", f"{count:,}")
+        out.print(rows)
+    for failure in summary.failed_steps:
+        out.print(f"[red]step failed[/red] {failure}", highlight=False)
+    out.print(f"Warehouse: {settings.warehouse}")
+    out.print(f"Finished in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

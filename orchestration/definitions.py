@@ -1,0 +1,37 @@
+"""Dagster definitions: `dagster dev` in the repository root loads `defs`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets import accepted_documents, build_published_warehouse, raw_documents
+from orchestration.checks import documents_are_readable
+from orchestration.dbt import build_dbt_assets, dbt_resource
+from orchestration.jobs import build_warehouse
+from orchestration.progress import progress_logger
+from orchestration.resources import WarehouseResource
+from orchestration.settings import Settings
+
+
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    """All assets, checks, jobs and resources, for the given (or environment's) paths."""
+    settings = settings or Settings.from_env()
+    # dbt runs as a subprocess and reads the working database's path from the environment.
+    settings.export()
+    dbt_models = build_dbt_assets(settings.build_dir / "dbt")
+    return dg.Definitions(
+        assets=[raw_documents, accepted_documents, dbt_models,
+                build_published_warehouse(dbt_models)],
+        asset_checks=[documents_are_readable],
+        jobs=[build_warehouse],
+        resources={
+            "warehouse": WarehouseResource.from_settings(settings),
+            "dbt": dbt_resource(),
+        },
+        loggers={"progress": progress_logger},
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

@@ -1,0 +1,65 @@
+"""Concise run progress for the command line, as a Dagster logger."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import dagster as dg
+
+_SHOWN_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
+# Dagster's own line for a step whose upstream failed; it carries no event to recognise it by.
+_NOT_RUN = "Dependencies for step"
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self._line(record)
+        except Exception:  # noqa: BLE001 - a progress display must never fail a run
+            self.handleError(record)
+            return
+        if line:
+            print(line, file=sys.stderr, flush=True)
+
+    def _line(self, record: logging.LogRecord) -> str | None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        message = meta.get("orig_message") or record.getMessage()
+        if event is None:
+            if message.startswith(_NOT_RUN):
+                return f"  – {step} not run: an upstream step did not succeed"
+            # dbt streams every model's events; the step lines are enough here.
+            if record.levelno >= logging.INFO and step and not step.startswith("budget_dbt"):
+                return f"    {message}"
+            return None
+        kind = event.event_type_value
+        if kind not in _SHOWN_EVENTS:
+            return None
+        if kind == "STEP_START":
+            self.started[step] = time.perf_counter()
+            return f"  ▸ {step}"
+        if kind == "STEP_SUCCESS":
+            seconds = time.perf_counter() - self.started.get(step, time.perf_counter())
+            return f"  ✓ {step} ({seconds:.1f} s)"
+        if kind == "STEP_FAILURE":
+            return f"  ✗ {step} failed"
+        evaluation = event.event_specific_data
+        if not evaluation.passed:
+            return (f"    ! check {evaluation.check_name} did not pass "
+                    f"({evaluation.severity.value.lower()})")
+        return None
+
+
+@dg.logger(description="One line per step and check, for the budget-warehouse command.")
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    # Step events arrive at DEBUG; the handler picks what to show.
+    logger = logging.Logger("budget-warehouse", level=logging.DEBUG)
+    logger.addHandler(_ProgressHandler())
+    return logger
