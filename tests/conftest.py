@@ -1,0 +1,93 @@
+"""Shared fixtures: the seed document, the dbt manifest, and one real CLI build per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.settings import BUILD_DB_ENV, PROJECT_ROOT, RAW_DIR_ENV, WAREHOUSE_ENV
+
+SEED = PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和社会保障局.txt"
+SEED_ID = "2026/北京市人力资源和社会保障局.txt"
+CLI = Path(sys.executable).with_name("budget-warehouse")
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest() -> Path:
+    """dagster-dbt needs the manifest before the definitions load; parse the project once."""
+    from orchestration.dbt import dbt_project
+
+    return dbt_project().manifest_path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the developer's data/ folder through the environment."""
+    for name in (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def make_raw_dir(root: Path, documents: dict[str, bytes]) -> Path:
+    """A raw folder holding the given documents at their relative paths."""
+    raw = root / "raw"
+    for relative, data in documents.items():
+        path = raw / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return raw
+
+
+@dataclass(frozen=True)
+class CliRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    raw_dir: Path
+    warehouse: Path
+
+
+def run_cli(raw_dir: Path, warehouse: Path) -> CliRun:
+    """`budget-warehouse build` exactly as a user runs it, in its own process."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, "DAGSTER_HOME")}
+    completed = subprocess.run(
+        [str(CLI), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse)],
+        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600, check=False,
+    )
+    return CliRun(completed.returncode, completed.stdout, completed.stderr, raw_dir, warehouse)
+
+
+@pytest.fixture(scope="session")
+def cli_build(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """The seed, built once by the real CLI into a temporary folder."""
+    root = tmp_path_factory.mktemp("cli_build")
+    raw = make_raw_dir(root, {SEED_ID: SEED.read_bytes()})
+    run = run_cli(raw, root / "warehouse.duckdb")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
+@pytest.fixture
+def marts(cli_build: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A separate, read-only DuckDB connection to the published warehouse."""
+    con = duckdb.connect(str(cli_build.warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None):
+    """All rows of a query (DuckDB 2.0 wants results read to the end)."""
+    return con.execute(sql, parameters or []).fetchall()
