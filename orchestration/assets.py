@@ -48,7 +48,7 @@ def raw_documents(
                 read.append(read_file(file, data))
             else:
                 unchanged.append(key)
-        store_documents(con, read, run_id=context.run_id)
+        store_documents(con, read, run_id=context.run.run_id)
 
     for document in read:
         _report_document(context, document)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets import accepted_documents, build_published_warehouse, raw_documents
-from orchestration.checks import documents_are_readable
+from orchestration.checks import document_gates
 from orchestration.dbt import build_dbt_assets, dbt_resource
 from orchestration.jobs import build_warehouse
 from orchestration.progress import progress_logger
@@ -22,7 +22,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[raw_documents, accepted_documents, dbt_models,
                 build_published_warehouse(dbt_models)],
-        asset_checks=[documents_are_readable],
+        asset_checks=[document_gates],
         jobs=[build_warehouse],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),

@@ -31,6 +31,34 @@ class GateOutcome:
     rejected: list[str] = field(default_factory=list)
 
 
+def reject_failed_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> list[str]:
+    """Mark documents with a failed rejecting check as rejected; return all of them that are.
+
+    Run by the gates themselves, so a document's status is recorded even in a run whose
+    blocking checks stop before promotion.
+    """
+    ids = pl.DataFrame({"document_id": document_ids}, schema={"document_id": pl.String})
+    with registered(con, "gated", ids):
+        con.execute(
+            """
+            update raw.documents d set status = 'rejected'
+            where d.status = 'pending'
+              and d.document_id in (select document_id from gated)
+              and exists (
+                  select 1 from raw.check_results c
+                  where c.document_id = d.document_id and c.source_sha256 = d.source_sha256
+                    and not c.success and c.rejects
+              )
+            """
+        )
+        rejected = query_frame(
+            con,
+            "select document_id from raw.documents where status = 'rejected' "
+            "and document_id in (select document_id from gated) order by document_id",
+        )
+    return rejected["document_id"].to_list()
+
+
 def promote_documents(con: duckdb.DuckDBPyConnection) -> GateOutcome:
     """Publish or reject every pending document, in one transaction."""
     now = datetime.now(UTC)
