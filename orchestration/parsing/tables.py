@@ -47,6 +47,7 @@ class _Reader:
     section: Section
     result: SectionResult
     unit: str | None = None
+    _lines: dict[int, Line] = field(default_factory=dict)
 
     @property
     def table_no(self) -> str:
@@ -57,6 +58,16 @@ class _Reader:
             Issue(self.file, message, self.table_no, line.no if line else None,
                   line.text if line else None, rejects=rejects)
         )
+
+    def not_understood(self, message: str, line: Line) -> None:
+        """Report a line that could not be read; it becomes no row."""
+        self.issue(message, line)
+        self.result.kinds[line.no] = "not_understood"
+
+    def line(self, number: object) -> Line:
+        if not self._lines:
+            self._lines = {line.no: line for line in self.section.lines}
+        return self._lines[number]  # type: ignore[index]
 
     def content(self) -> list[Line]:
         """Lines that are not blank, unit or note lines; records the amount unit."""
@@ -110,12 +121,12 @@ class _Reader:
             if self.unit is None:
                 first = records[0]["source_line"]
                 self.issue("no amount unit line (金额单位：万元 or 元) before the amounts",
-                           self._line(first))
+                           self.line(first))
                 return pl.DataFrame(schema=schema)
             frame, bad = convert_amounts(frame, amount_columns, self.unit)
             bad_rows = sorted({row for row, _, _ in bad})
             for row, column_key, text in bad:
-                line = self._line(records[row]["source_line"])
+                line = self.line(records[row]["source_line"])
                 self.result.issues.append(
                     Issue(self.file, f"{column_key}: {describe_invalid(self.unit)}",
                           self.table_no, line.no, text)
@@ -136,8 +147,6 @@ class _Reader:
                                 "source_line": record["source_line"]})
         return self.frame("table_totals", records, table_no=self.table_no)
 
-    def _line(self, number: object) -> Line:
-        return next(line for line in self.section.lines if line.no == number)
 
 
 # --- 01 收支总表, 04 财政拨款收支总表 -----------------------------------------------------------
@@ -149,7 +158,7 @@ _SUMMARY_COLUMNS = [
     column("expenditure_amount", "amount", "支出/预算数", "支出/金额", "支出/预算金额"),
 ]
 
-# (side, pattern, line_type, state after): the fixed lines of each side of a summary table.
+# The fixed lines of each side of a summary table; anything else is an item line.
 _SUMMARY_LINES = {
     "revenue": (
         (r"^本年收入合计$", "subtotal"),
@@ -164,71 +173,61 @@ _SUMMARY_LINES = {
 }
 
 
+def _summary_line_type(side: str, name: str, after: str | None) -> str | None:
+    """The line type of a label, given the last fixed line above it (None: out of place)."""
+    label = normalise_label(name)
+    for pattern, line_type in _SUMMARY_LINES[side]:
+        if re.match(pattern, label):
+            return line_type
+    if after is None:
+        return "item"
+    if side == "revenue" and after in ("carryover", "carryover_item"):
+        return "carryover_item"  # 04 breaks 上年结转结余 down by fund beneath it
+    return None
+
+
 def read_summary(reader: _Reader) -> None:
     """Both sides of a 收支总表: revenue lines by source, expenditure lines by category name."""
     grid = reader.grid(reader.content(), _SUMMARY_COLUMNS)
     rows = reader.rows(grid)
     records: list[Record] = []
-    reported: set[int] = set()
     for side in ("revenue", "expenditure"):
         after: str | None = None
         for record in rows:
-            label = record.get(f"{side}_label")
-            amount = record.get(f"{side}_amount")
-            line = reader._line(record["source_line"])
+            label, amount = record.get(f"{side}_label"), record.get(f"{side}_amount")
+            line = reader.line(record["source_line"])
             if not label:
                 if amount:
-                    reader.issue(f"an amount on the {side} side without a label", line)
-                    reported.add(line.no)
+                    reader.not_understood(f"an amount on the {side} side without a label", line)
                 continue
             ordinal, name = split_ordinal(str(label))
-            fixed = next(
-                (kind for pattern, kind in _SUMMARY_LINES[side]
-                 if re.match(pattern, normalise_label(name))),
-                None,
-            )
-            entry: Record = {"side": side, "ordinal": ordinal, "label": name, "amount": amount,
-                             "source_line": line.no}
-            if fixed:
-                entry["line_type"] = fixed
-                after = fixed
-            elif after in ("carryover", "carryover_item") and side == "revenue":
-                entry["line_type"] = "carryover_item"
+            line_type = _summary_line_type(side, name, after)
+            if line_type is None:
+                reader.not_understood(f"a {side} line after «{after}» that is not a known "
+                                      "total", line)
+                continue
+            if line_type != "item":
+                after = line_type
+            entry: Record = {"side": side, "line_type": line_type, "ordinal": ordinal,
+                             "label": name, "amount": amount, "source_line": line.no}
+            if side == "revenue" and line_type in ("item", "carryover_item"):
                 entry["revenue_source"] = revenue_source(name)
-            elif after is None:
-                entry["line_type"] = "item"
-                if side == "revenue":
-                    entry["revenue_source"] = revenue_source(name)
-                else:
-                    entry["function_code"] = function_category_code(name)
-            else:
-                reader.issue(f"a {side} line after «{after}» that is not a known total", line)
-                reported.add(line.no)
-                continue
-            unknown = (side == "revenue" and entry["line_type"] != "subtotal"
-                       and entry["line_type"] in ("item", "carryover_item")
-                       and not entry.get("revenue_source"))
-            unknown_category = (side == "expenditure" and entry["line_type"] == "item"
-                                and not entry.get("function_code"))
-            if unknown:
-                reader.issue(f"unknown revenue line «{name}»", line)
-                reported.add(line.no)
-                continue
-            if unknown_category:
-                # A category with no amount does not matter to any figure; one with an amount
-                # cannot be placed and so cannot be reconciled.
-                reader.issue(
-                    f"unknown function category «{name}» (not in ref_function_categories)",
-                    line, rejects=bool(amount),
-                )
-                if amount:
-                    reported.add(line.no)
+                if entry["revenue_source"] is None:
+                    reader.not_understood(f"unknown revenue line «{name}»", line)
                     continue
+            if side == "expenditure" and line_type == "item":
+                entry["function_code"] = function_category_code(name)
+                if entry["function_code"] is None:
+                    message = f"unknown function category «{name}» (not in ref_function_categories)"
+                    if amount:
+                        # With an amount it cannot be placed, so it cannot be reconciled.
+                        reader.not_understood(message, line)
+                        continue
+                    reader.issue(message, line, rejects=False)
             records.append(entry)
-    for number in reported:
-        reader.result.kinds[number] = "not_understood"
-    frame = reader.frame("budget_summary", records, table_no=reader.table_no)
-    reader.result.frames["budget_summary"] = frame
+    reader.result.frames["budget_summary"] = reader.frame(
+        "budget_summary", records, table_no=reader.table_no
+    )
 
 
 # --- 02 收入总表 -----------------------------------------------------------------------------
