@@ -19,6 +19,11 @@ from orchestration.warehouse.load import (
 from orchestration.warehouse.promote import promote_documents
 from orchestration.warehouse.database import query_frame, scalar
 from orchestration.warehouse.publish import publish
+from orchestration.warehouse.reference_files import (
+    ReferenceFileError,
+    load_crosswalk,
+    load_department_renames,
+)
 
 
 @dg.asset(
@@ -189,6 +194,56 @@ def accepted_documents(
                 ),
             }
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["config", "user_classification_crosswalk"],
+            deps=GATE_OUTPUTS,
+            group_name="quality",
+            kinds={"csv", "duckdb"},
+            description="The user's classification crosswalk ($BUDGET_CROSSWALK), validated "
+                        "with the dbt seed classification_crosswalk against the published codes.",
+        ),
+        dg.AssetSpec(
+            ["config", "user_department_renames"],
+            group_name="quality",
+            kinds={"csv", "duckdb"},
+            description="The user's department renames ($BUDGET_DEPARTMENT_RENAMES), validated "
+                        "with the dbt seed department_renames.",
+        ),
+    ],
+    name="reference_files",
+)
+def reference_files(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """The crosswalk and renames files checked row by row; a bad row stops the transform."""
+    settings = warehouse.settings
+    try:
+        with warehouse.connect() as con:
+            crosswalk = load_crosswalk(con, settings.crosswalk)
+            renames = load_department_renames(con, settings.department_renames)
+    except ReferenceFileError as error:
+        raise dg.Failure(
+            description="The classification files cannot be used:\n" + str(error),
+            metadata={"problems": dg.MetadataValue.json(error.problems)},
+        ) from None
+    for key, frame, path in (
+        (["config", "user_classification_crosswalk"], crosswalk, settings.crosswalk),
+        (["config", "user_department_renames"], renames, settings.department_renames),
+    ):
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "dagster/row_count": frame.height,
+                "file": str(path) if path else "none (only the dbt seed)",
+                "preview": dg.MetadataValue.md(
+                    _markdown(frame.head(20).rows(), frame.columns) if frame.height else "none"
+                ),
+            },
+        )
 
 
 def build_published_warehouse(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:

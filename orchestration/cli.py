@@ -11,6 +11,7 @@ import sys
 import time
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -34,11 +35,24 @@ def main(argv: list[str] | None = None) -> int:
                                          "(default $BUDGET_RAW_DIR or data/raw)")
     build.add_argument("--warehouse", help="the published DuckDB file "
                                            "(default $BUDGET_WAREHOUSE or data/warehouse.duckdb)")
+    build.add_argument("--crosswalk", help="your classification crosswalk CSV, added to the "
+                                           "dbt seed (default $BUDGET_CROSSWALK)")
+    build.add_argument("--department-renames", help="your department renames CSV, added to the "
+                                                    "dbt seed (default $BUDGET_DEPARTMENT_RENAMES)")
+    docs = commands.add_parser(
+        "docs", help="write the dbt documentation site of the marts (run after a build)"
+    )
+    docs.add_argument("--warehouse", help="the published DuckDB file the build wrote "
+                                          "(default $BUDGET_WAREHOUSE or data/warehouse.duckdb)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    return run_build(Settings.from_env(args.raw_dir, args.warehouse))
+    if args.command == "docs":
+        return write_docs(Settings.from_env(warehouse=args.warehouse))
+    return run_build(Settings.from_env(
+        args.raw_dir, args.warehouse, args.crosswalk, args.department_renames
+    ))
 
 
 @dataclass(slots=True)
@@ -50,6 +64,7 @@ class Summary:
     dbt_tests_passed: int = 0
     dbt_tests_failed: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
+    unnamed_codes: list[tuple[str, str, str, str]] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
 
 
@@ -59,6 +74,11 @@ def run_build(settings: Settings) -> int:
     if not settings.raw_dir.is_dir():
         err.print(f"[red]error:[/red] raw folder not found: {settings.raw_dir}")
         return EXIT_USAGE
+    for label, path in (("crosswalk", settings.crosswalk),
+                        ("department renames", settings.department_renames)):
+        if path is not None and not path.is_file():
+            err.print(f"[red]error:[/red] {label} file not found: {path}")
+            return EXIT_USAGE
     documents, ignored = discover(settings.raw_dir)
     if not documents:
         err.print(f"[red]error:[/red] no documents in {settings.raw_dir} "
@@ -84,6 +104,32 @@ def run_build(settings: Settings) -> int:
     if summary.failed_steps:
         return EXIT_USAGE
     return EXIT_REJECTED if summary.rejected else EXIT_PUBLISHED
+
+
+def write_docs(settings: Settings) -> int:
+    """dbt docs for the marts, as one self-contained HTML file under the build folder."""
+    import subprocess
+
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    err = Console(stderr=True, soft_wrap=True)
+    if not settings.build_db.exists():
+        err.print(f"[red]error:[/red] no build at {settings.build_db}; run "
+                  "`budget-warehouse build` first")
+        return EXIT_USAGE
+    target = settings.build_dir / "dbt_docs"
+    with settings.exported():
+        completed = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static",
+             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", str(target)],
+            capture_output=True, text=True, check=False,
+        )
+    if completed.returncode != 0:
+        err.print(completed.stdout[-2000:] + completed.stderr[-2000:])
+        return EXIT_USAGE
+    Console(soft_wrap=True).print(f"Documentation of the marts: {target / 'static_index.html'}")
+    return EXIT_PUBLISHED
 
 
 def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summary:  # noqa: ANN001
@@ -138,6 +184,11 @@ def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summ
                 summary.row_counts[table] = int(
                     scalar(con, f"select count(*) from marts.{quote_identifier(table)}")
                 )
+            if "unnamed_codes" in summary.row_counts:
+                summary.unnamed_codes = con.execute(
+                    "select classification, code, level, years from marts.unnamed_codes "
+                    "order by classification, code"
+                ).fetchall()
     return summary
 
 
@@ -182,6 +233,11 @@ def print_summary(
         for table, count in summary.row_counts.items():
             rows.add_row(f"marts.{table}", f"{count:,}")
         out.print(rows)
+    if summary.unnamed_codes:
+        out.print(f"[yellow]Codes with no known name[/yellow] ({len(summary.unnamed_codes)}; "
+                  "add them to dbt_project/seeds/ref_*.csv):")
+        for classification, code, level, years in summary.unnamed_codes:
+            out.print(f"  {classification} {level} {code} (used in {years})", highlight=False)
     for failure in summary.failed_steps:
         out.print(f"[red]step failed[/red] {failure}", highlight=False)
     out.print(f"Warehouse: {settings.warehouse}")

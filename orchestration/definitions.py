@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets import accepted_documents, build_published_warehouse, raw_documents
+from orchestration.assets import (
+    accepted_documents,
+    build_published_warehouse,
+    raw_documents,
+    reference_files,
+)
 from orchestration.checks import document_gates
 from orchestration.dbt import build_dbt_assets, dbt_resource
 from orchestration.jobs import build_warehouse
@@ -16,11 +21,9 @@ from orchestration.settings import Settings
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """All assets, checks, jobs and resources, for the given (or environment's) paths."""
     settings = settings or Settings.from_env()
-    # dbt runs as a subprocess and reads the working database's path from the environment.
-    settings.export()
     dbt_models = build_dbt_assets(settings.build_dir / "dbt")
     return dg.Definitions(
-        assets=[raw_documents, accepted_documents, dbt_models,
+        assets=[raw_documents, accepted_documents, reference_files, dbt_models,
                 build_published_warehouse(dbt_models)],
         asset_checks=[document_gates],
         jobs=[build_warehouse],
@@ -34,4 +37,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return build_definitions()
+    """For `dagster dev` and its code server: the environment's settings, for the process."""
+    settings = Settings.from_env()
+    # dbt runs as a subprocess and reads the working database's path from the environment.
+    settings.export()
+    return build_definitions(settings)

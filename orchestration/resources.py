@@ -17,6 +17,8 @@ class WarehouseResource(dg.ConfigurableResource):
     raw_dir: str
     warehouse: str
     build_db: str
+    crosswalk: str | None = None
+    department_renames: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WarehouseResource":
@@ -24,11 +26,20 @@ class WarehouseResource(dg.ConfigurableResource):
             raw_dir=str(settings.raw_dir),
             warehouse=str(settings.warehouse),
             build_db=str(settings.build_db),
+            crosswalk=str(settings.crosswalk) if settings.crosswalk else None,
+            department_renames=(str(settings.department_renames)
+                                if settings.department_renames else None),
         )
 
     @property
     def settings(self) -> Settings:
-        return Settings(Path(self.raw_dir), Path(self.warehouse), Path(self.build_db))
+        return Settings(
+            Path(self.raw_dir),
+            Path(self.warehouse),
+            Path(self.build_db),
+            Path(self.crosswalk) if self.crosswalk else None,
+            Path(self.department_renames) if self.department_renames else None,
+        )
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -57,13 +57,14 @@ def execute_build(
     order = {key: i for i, key in enumerate(instance.get_dynamic_partitions(partitions_name))}
     ordered = sorted(document_ids, key=order.__getitem__)
     job = definitions.resolve_job_def("build_warehouse")
-    return job.execute_in_process(
-        instance=instance,
-        tags={
-            ASSET_PARTITION_RANGE_START_TAG: ordered[0],
-            ASSET_PARTITION_RANGE_END_TAG: ordered[-1],
-            DOCUMENTS_TAG: str(len(ordered)),
-        },
-        run_config={"loggers": {"progress": {}}} if progress else None,
-        raise_on_error=False,
-    )
+    with settings.exported():  # dbt, a subprocess, reads the paths from the environment
+        return job.execute_in_process(
+            instance=instance,
+            tags={
+                ASSET_PARTITION_RANGE_START_TAG: ordered[0],
+                ASSET_PARTITION_RANGE_END_TAG: ordered[-1],
+                DOCUMENTS_TAG: str(len(ordered)),
+            },
+            run_config={"loggers": {"progress": {}}} if progress else None,
+            raise_on_error=False,
+        )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,13 @@ WAREHOUSE_ENV = "BUDGET_WAREHOUSE"
 # The working database a build writes (raw, accepted and dbt's schemas). dbt reads it from
 # profiles.yml; BI tools never see it, they open the published warehouse.
 BUILD_DB_ENV = "BUDGET_BUILD_DB"
+# Optional: the user's own classification crosswalk and department renames (CSV files), added to
+# the dbt seeds of the same names.
+CROSSWALK_ENV = "BUDGET_CROSSWALK"
+RENAMES_ENV = "BUDGET_DEPARTMENT_RENAMES"
+
+# Every variable a Settings reads, in one place (tests clear them all).
+SETTING_VARIABLES = (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, CROSSWALK_ENV, RENAMES_ENV)
 
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -25,6 +34,8 @@ class Settings:
     raw_dir: Path
     warehouse: Path
     build_db: Path
+    crosswalk: Path | None = None
+    department_renames: Path | None = None
 
     @property
     def build_dir(self) -> Path:
@@ -33,7 +44,11 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, raw_dir: str | Path | None = None, warehouse: str | Path | None = None
+        cls,
+        raw_dir: str | Path | None = None,
+        warehouse: str | Path | None = None,
+        crosswalk: str | Path | None = None,
+        department_renames: str | Path | None = None,
     ) -> Settings:
         """Arguments win over the environment, which wins over the defaults."""
         raw = Path(raw_dir or os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
@@ -42,13 +57,43 @@ class Settings:
         ).resolve()
         build = os.environ.get(BUILD_DB_ENV) if warehouse is None else None
         build_db = Path(build).resolve() if build else default_build_db(published)
-        return cls(raw_dir=raw, warehouse=published, build_db=build_db)
+        return cls(
+            raw_dir=raw,
+            warehouse=published,
+            build_db=build_db,
+            crosswalk=_optional_path(crosswalk, CROSSWALK_ENV),
+            department_renames=_optional_path(department_renames, RENAMES_ENV),
+        )
+
+    @contextmanager
+    def exported(self) -> Iterator[None]:
+        """The settings in the environment for the duration of a run, then as they were."""
+        previous = {name: os.environ.get(name) for name in SETTING_VARIABLES}
+        self.export()
+        try:
+            yield
+        finally:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def export(self) -> None:
         """Put the settings in the environment, where dbt's profiles.yml reads them."""
         os.environ[RAW_DIR_ENV] = str(self.raw_dir)
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)
         os.environ[BUILD_DB_ENV] = str(self.build_db)
+        for name, path in ((CROSSWALK_ENV, self.crosswalk), (RENAMES_ENV, self.department_renames)):
+            if path is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = str(path)
+
+
+def _optional_path(argument: str | Path | None, variable: str) -> Path | None:
+    value = argument or os.environ.get(variable)
+    return Path(value).resolve() if value else None
 
 
 def default_build_db(warehouse: Path) -> Path:

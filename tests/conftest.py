@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import BUILD_DB_ENV, PROJECT_ROOT, RAW_DIR_ENV, WAREHOUSE_ENV
+from orchestration.settings import PROJECT_ROOT, SETTING_VARIABLES
 
 SEED = PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和社会保障局.txt"
 SEED_ID = "2026/北京市人力资源和社会保障局.txt"
@@ -33,11 +33,23 @@ def dbt_manifest() -> Path:
     return dbt_project().manifest_path
 
 
+ISOLATED_VARIABLES = (*SETTING_VARIABLES, "DAGSTER_HOME")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_settings() -> Iterator[None]:
+    """No test reads the developer's data/ folder, or another test's files, through the
+    environment."""
+    saved = {name: os.environ.pop(name) for name in ISOLATED_VARIABLES if name in os.environ}
+    yield
+    os.environ.update(saved)
+
+
 @pytest.fixture(autouse=True)
-def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the developer's data/ folder through the environment."""
-    for name in (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, "DAGSTER_HOME"):
-        monkeypatch.delenv(name, raising=False)
+def _no_leaked_settings() -> Iterator[None]:
+    yield
+    leaked = [name for name in ISOLATED_VARIABLES if name in os.environ]
+    assert not leaked, f"a test left {leaked} in the environment"
 
 
 def make_raw_dir(root: Path, documents: dict[str, bytes]) -> Path:
@@ -61,8 +73,7 @@ class CliRun:
 
 def run_cli(raw_dir: Path, warehouse: Path) -> CliRun:
     """`budget-warehouse build` exactly as a user runs it, in its own process."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, "DAGSTER_HOME")}
+    env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     completed = subprocess.run(
         [str(CLI), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse)],
         capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600, check=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from conftest import SEED_ID, rows
@@ -140,3 +141,18 @@ def test_marts_carry_their_documentation_as_comments(marts):
     comment = rows(marts, "select comment from duckdb_columns() where schema_name = 'marts' "
                           "and table_name = 'fct_three_public' and column_name = 'reception'")
     assert comment == [("公务接待费, 万元.",)]
+
+
+def test_docs_command_writes_the_marts_documentation(cli_build):
+    import subprocess
+
+    from conftest import CLI
+
+    completed = subprocess.run([str(CLI), "docs", "--warehouse", str(cli_build.warehouse)],
+                               capture_output=True, text=True, check=False, timeout=300)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    page = cli_build.warehouse.parent / "build" / "dbt_docs" / "static_index.html"
+    assert f"Documentation of the marts: {page}" in completed.stdout
+    text = page.read_text(encoding="utf-8")
+    # The page embeds the manifest as JSON with non-ASCII characters escaped.
+    assert '"yoy_function"' in text and json.dumps("预算03表 支出总表")[1:-1] in text

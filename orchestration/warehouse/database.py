@@ -63,8 +63,24 @@ def _table_ddl(name: str, columns: dict[str, str]) -> str:
     return f"create table {name} (\n    {body}\n)"
 
 
+# The user's own crosswalk and department renames, loaded from their files for dbt.
+CONFIG_TABLES: dict[str, dict[str, str]] = {
+    "user_classification_crosswalk": {
+        "classification": "varchar", "from_year": "integer", "from_code": "varchar",
+        "to_code": "varchar", "method": "varchar", "share": "varchar", "note": "varchar",
+        "source_file": "varchar", "source_line": "integer",
+    },
+    "user_department_renames": {
+        "old_name": "varchar", "new_name": "varchar", "effective_year": "integer",
+        "note": "varchar", "source_file": "varchar", "source_line": "integer",
+    },
+}
+SCHEMAS = ("raw", "accepted", "config")
+
+
 def _ddl() -> list[str]:
-    statements = ["create schema raw", "create schema accepted"]
+    statements = [f"create schema {schema}" for schema in SCHEMAS]
+    statements += [_table_ddl(f"config.{name}", columns) for name, columns in CONFIG_TABLES.items()]
     statements.append(_table_ddl("raw.documents", DOCUMENT_COLUMNS))
     statements.append(_table_ddl("raw.check_results", CHECK_RESULT_COLUMNS))
     statements.append(
@@ -106,8 +122,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     con.execute("begin")
     try:
-        con.execute("drop schema if exists raw cascade")
-        con.execute("drop schema if exists accepted cascade")
+        for schema in SCHEMAS:
+            con.execute(f"drop schema if exists {schema} cascade")
         for statement in _ddl():
             con.execute(statement)
         con.execute("create table raw.schema_version (fingerprint varchar)")

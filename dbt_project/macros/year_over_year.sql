@@ -1,0 +1,168 @@
+{#- Year-over-year comparison of one department's spending by code.
+
+    `spending` has one row per department_key, fiscal_year, scope, classification and code as
+    printed, with its amount. `levels` lists (classification, level, digits): a level sums the
+    codes by their first `digits` digits (NULL: the whole code, one level).
+
+    Last year's amounts are first put under the codes this year uses, through the crosswalk
+    (at the printed level, shares splitting a code with the remainder on one target so the
+    total stays exact); then both years are summed per level. A level's row is `remapped` when
+    money reached it from a code that, at that level, was another code last year. -#}
+{% macro year_over_year(spending, levels) %}
+
+with spending as (
+    select * from {{ spending }}
+),
+
+years as (
+    select distinct department_key, fiscal_year, prior_fiscal_year
+    from {{ ref('int_department_years') }}
+),
+
+crosswalk as (
+    select classification, from_year, from_code, to_code, share
+    from {{ ref('int_classification_crosswalk') }}
+),
+
+levels as (
+    select * from (values {{ levels }}) as level_list (classification, level, digits)
+),
+
+prior_targets as (
+    select
+        years.department_key,
+        years.fiscal_year,
+        spending.scope,
+        spending.classification,
+        spending.code as from_code,
+        coalesce(crosswalk.to_code, spending.code) as code,
+        spending.amount,
+        crosswalk.to_code is not null and crosswalk.to_code <> spending.code as remapped,
+        round(spending.amount * coalesce(crosswalk.share, 1), 6) as share_amount,
+        row_number() over (
+            partition by years.department_key, years.fiscal_year, spending.scope,
+                spending.classification, spending.code
+            order by crosswalk.to_code desc
+        ) as target_rank
+    from years
+    inner join spending
+        on spending.department_key = years.department_key
+        and spending.fiscal_year = years.prior_fiscal_year
+    left join crosswalk
+        on crosswalk.classification = spending.classification
+        and crosswalk.from_year = spending.fiscal_year
+        and crosswalk.from_code = spending.code
+),
+
+prior_rekeyed as (
+    select
+        *,
+        case
+            when target_rank = 1 then amount - (
+                sum(share_amount) over (
+                    partition by department_key, fiscal_year, scope, classification, from_code
+                ) - share_amount
+            )
+            else share_amount
+        end as allocated
+    from prior_targets
+),
+
+current_by_level as (
+    select
+        spending.department_key,
+        spending.fiscal_year,
+        spending.scope,
+        spending.classification,
+        levels.level,
+        left(spending.code, coalesce(levels.digits, 1000)) as code,
+        sum(spending.amount) as amount
+    from spending
+    inner join levels
+        on levels.classification = spending.classification
+        and length(spending.code) >= coalesce(levels.digits, 0)
+    group by all
+),
+
+prior_by_level as (
+    select
+        prior_rekeyed.department_key,
+        prior_rekeyed.fiscal_year,
+        prior_rekeyed.scope,
+        prior_rekeyed.classification,
+        levels.level,
+        left(prior_rekeyed.code, coalesce(levels.digits, 1000)) as code,
+        sum(prior_rekeyed.allocated) as prior_amount,
+        string_agg(distinct prior_rekeyed.from_code, ', ' order by prior_rekeyed.from_code)
+            filter (
+                where prior_rekeyed.remapped
+                and left(prior_rekeyed.from_code, coalesce(levels.digits, 1000))
+                    <> left(prior_rekeyed.code, coalesce(levels.digits, 1000))
+            ) as remapped_from
+    from prior_rekeyed
+    inner join levels
+        on levels.classification = prior_rekeyed.classification
+        and length(prior_rekeyed.code) >= coalesce(levels.digits, 0)
+    group by all
+),
+
+compared as (
+    select
+        coalesce(current_by_level.department_key, prior_by_level.department_key)
+            as department_key,
+        coalesce(current_by_level.fiscal_year, prior_by_level.fiscal_year) as fiscal_year,
+        coalesce(current_by_level.scope, prior_by_level.scope) as scope,
+        coalesce(current_by_level.classification, prior_by_level.classification)
+            as classification,
+        coalesce(current_by_level.level, prior_by_level.level) as level,
+        coalesce(current_by_level.code, prior_by_level.code) as code,
+        coalesce(current_by_level.amount, 0) as amount,
+        prior_by_level.prior_amount,
+        prior_by_level.remapped_from,
+        current_by_level.code is not null as in_current_year,
+        prior_by_level.code is not null as in_prior_year
+    from current_by_level
+    full outer join prior_by_level
+        on prior_by_level.department_key = current_by_level.department_key
+        and prior_by_level.fiscal_year = current_by_level.fiscal_year
+        and prior_by_level.scope = current_by_level.scope
+        and prior_by_level.classification = current_by_level.classification
+        and prior_by_level.level = current_by_level.level
+        and prior_by_level.code = current_by_level.code
+),
+
+with_status as (
+    select
+        compared.department_key,
+        compared.fiscal_year,
+        compared.scope,
+        compared.classification,
+        compared.level,
+        compared.code,
+        compared.amount,
+        years.prior_fiscal_year,
+        case
+            when years.prior_fiscal_year is null then null
+            else coalesce(compared.prior_amount, 0)
+        end as prior_amount,
+        case
+            when years.prior_fiscal_year is null then 'new'
+            when not compared.in_prior_year then 'new'
+            when not compared.in_current_year then 'discontinued'
+            when compared.remapped_from is not null then 'remapped'
+            else 'continuing'
+        end as status,
+        compared.remapped_from
+    from compared
+    inner join years
+        on years.department_key = compared.department_key
+        and years.fiscal_year = compared.fiscal_year
+)
+
+select
+    *,
+    amount - prior_amount as change,
+    {{ percent_change('amount - prior_amount', 'prior_amount') }} as change_pct
+from with_status
+
+{% endmacro %}
