@@ -1,6 +1,5 @@
 """The path of a document: ingest -> quality -> (dbt) transform -> publish."""
 
-import hashlib
 from collections.abc import Iterator
 
 import dagster as dg
@@ -12,8 +11,7 @@ from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     UnreadableDocument,
     known_documents,
-    needs_reading,
-    read_file,
+    read_document,
     store_documents,
 )
 from orchestration.warehouse.promote import promote_documents
@@ -48,11 +46,11 @@ def raw_documents(
             if file is None:
                 missing.append(key)
                 continue
-            data = file.read()
-            if needs_reading(known.get(key), hashlib.sha256(data).hexdigest()):
-                read.append(read_file(file, data))
-            else:
+            document = read_document(file, known.get(key))
+            if document is None:
                 unchanged.append(key)
+            else:
+                read.append(document)
         store_documents(con, read, run_id=context.run.run_id)
 
     for document in read:

@@ -65,6 +65,8 @@ class Summary:
     dbt_tests_failed: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     unnamed_codes: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (message) of every line of the latest read versions that the parser did not understand.
+    not_understood: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
 
 
@@ -169,6 +171,18 @@ def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summ
                 """,
                 [ids],
             )
+            summary.not_understood = query_frame(
+                con,
+                """
+                select c.message from raw.check_results c
+                join raw.documents d
+                  on d.document_id = c.document_id and d.source_sha256 = c.source_sha256
+                where d.document_id in (select unnest(?::varchar[]))
+                  and c.check_name = 'parse' and not c.success and c.source_line is not null
+                order by c.document_id, c.source_line
+                """,
+                [ids],
+            )["message"].to_list()
         for document_id, status, year, department, reasons in statuses.iter_rows():
             if status == "rejected":
                 summary.rejected.append((document_id, _first_reasons(reasons or [])))
@@ -233,6 +247,14 @@ def print_summary(
         for table, count in summary.row_counts.items():
             rows.add_row(f"marts.{table}", f"{count:,}")
         out.print(rows)
+    if summary.not_understood:
+        shown = 20
+        out.print(f"[yellow]Lines not understood[/yellow] ({len(summary.not_understood)}):")
+        for message in summary.not_understood[:shown]:
+            out.print(f"  {message}", highlight=False)
+        if len(summary.not_understood) > shown:
+            out.print(f"  … and {len(summary.not_understood) - shown} more "
+                      "(marts.data_quality, check_name 'parse')")
     if summary.unnamed_codes:
         out.print(f"[yellow]Codes with no known name[/yellow] ({len(summary.unnamed_codes)}; "
                   "add them to dbt_project/seeds/ref_*.csv):")

@@ -58,7 +58,11 @@ def _to_wan_text(plain: pl.Expr, unit: str) -> pl.Expr:
 
 
 def amount_expr(column: str, unit: str) -> pl.Expr:
-    """The column's cells as DECIMAL(18,6) 万元; NULL for "nothing" and for invalid cells."""
+    """The column's cells as DECIMAL(18,6) 万元; NULL for "nothing" and for invalid cells.
+
+    A printed zero ("0", "0.00") means nothing too, as a blank or a dash does: documents use
+    them interchangeably, and the same budget must give the same marts whichever they print.
+    """
     if unit not in UNITS:
         raise ValueError(f"unknown amount unit {unit!r}")
     text = _normalised(column)
@@ -66,7 +70,7 @@ def amount_expr(column: str, unit: str) -> pl.Expr:
     value = _to_wan_text(plain, unit).cast(AMOUNT_DTYPE, strict=False)
     return (
         pl.when(_is_nothing(text)).then(None)
-        .when(_is_valid(text, unit)).then(value)
+        .when(_is_valid(text, unit) & (value != 0)).then(value)
         .otherwise(None)
         .cast(AMOUNT_DTYPE)
         .alias(column)

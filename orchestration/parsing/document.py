@@ -49,8 +49,9 @@ def parse_document(
                                 line.text, check_name="structure", rejects=False))
 
     for section in sections:
-        table_of_line[section.title_line] = section.table_no
-        kinds[section.title_line] = "title"
+        for title_line in (section.title_line, *section.repeated_titles):
+            table_of_line[title_line] = section.table_no
+            kinds[title_line] = "title"
         for line in section.lines:
             table_of_line[line.no] = section.table_no
         if section.table_no in seen:

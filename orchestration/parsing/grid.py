@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 from .issues import Issue
 from .layout import Line
-from .text import normalise_label
+from .text import canonical_code, canonical_name, normalise_label
 
 _AMOUNT_LIKE = re.compile(r"^-?[\d０-９][\d０-９,，.．]*$")
 _CODE_LIKE = re.compile(r"^(?:\d{3,}|[A-Z]-)")
 # "2050305-高等职业教育", "A-货物", "0103-就业公共服务". The name may itself contain dashes.
-_CODE_NAME = re.compile(r"^(?P<code>[0-9A-Za-z]+)\s*[-－—–]\s*(?P<name>\S.*)$")
+_CODE_NAME = re.compile(
+    r"^(?P<code>[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+)\s*[-－—–]\s*(?P<name>\S.*)$"
+)
 _TOTAL_LABELS = frozenset({"合计", "总计"})
 
 
@@ -118,8 +120,11 @@ def looks_like_data(line: Line) -> bool:
 
 
 def split_code_name(cell: str) -> tuple[str, str] | None:
+    """("2050305", "高等职业教育") from "2050305-高等职业教育"; the code in half-width digits."""
     match = _CODE_NAME.match(cell)
-    return (match.group("code"), match.group("name").strip()) if match else None
+    if not match:
+        return None
+    return canonical_code(match.group("code")), canonical_name(match.group("name").strip())
 
 
 @dataclass(slots=True)
@@ -160,15 +165,16 @@ def read_grid(lines: list[Line], columns: ColumnRules, *, file: str, table_no: s
     header_texts: set[tuple[str, ...]] = set()
     for line in lines:
         data_started = bool(grid.rows or grid.totals)
-        if not data_started and not looks_like_data(line) and not grid.is_total(line):
+        text = tuple(normalise_label(c) for c in line.cells)
+        if text in header_texts:
+            # A page break repeated the column headers (even before the first data row).
+            grid.kinds[line.no] = "header"
+        elif not data_started and not looks_like_data(line) and not grid.is_total(line):
             grid.header.append(line)
-            header_texts.add(tuple(normalise_label(c) for c in line.cells))
+            header_texts.add(text)
             grid.kinds[line.no] = "header"
             paths = header_paths(grid.header)
             grid.mapping, _, _ = assign_columns(paths, rules(paths))
-        elif tuple(normalise_label(c) for c in line.cells) in header_texts:
-            # A page break repeated the column headers.
-            grid.kinds[line.no] = "header"
         elif grid.is_total(line):
             grid.totals.append(line)
             grid.kinds[line.no] = "total"
@@ -230,12 +236,17 @@ def row_records(
                 if parts:
                     record[f"{column_.key}_code"], record[f"{column_.key}_name"] = parts
                 elif cell and column_.kind == "opt_code_name":
-                    record[f"{column_.key}_code"], record[f"{column_.key}_name"] = None, cell
+                    record[f"{column_.key}_code"] = None
+                    record[f"{column_.key}_name"] = canonical_name(cell)
                 else:
                     record[f"{column_.key}_code"] = record[f"{column_.key}_name"] = None
                     if cell and not is_total_label(cell):
                         problems.append(f"expected «code-name» in the {column_.key} column, "
                                         f"found {cell!r}")
+            elif column_.kind == "code":
+                record[column_.key] = canonical_code(cell) or None
+            elif column_.kind == "name":
+                record[column_.key] = canonical_name(cell) or None
             elif column_.kind != "ignore":
                 record[column_.key] = cell or None
         if problems:

@@ -11,26 +11,30 @@ from .text import normalise_label, split_cells
 # printed number varies between documents, so the table is known by its title words.
 _TITLE_NUMBER = re.compile(r"(?:预算(?P<a>\d{1,2})表|预算表(?P<b>\d{1,2})|^表(?P<c>\d{1,2}))")
 
-# (table_no, pattern on the normalised title), most specific first.
+# (table_no, pattern on the normalised title), most specific first. A title may begin with the
+# department and year ("北京市政府采购中心2026年收支总表"), so each pattern is anchored on the
+# table's own name at the end of the title; the national template's wording variants are
+# spelled out rather than matched loosely.
 _TITLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (table_no, re.compile(pattern))
     for table_no, pattern in (
-        ("14", r"转移支付.*绩效目标"),
-        ("13", r"整体支出绩效目标"),
-        ("12", r"项目支出绩效目标"),
-        ("11", r"政府购买服务"),
-        ("10", r"政府采购"),
-        ("09", r"三公"),
-        ("06", r"一般公共预算.*基本支出"),
-        ("05", r"一般公共预算.*支出"),
-        ("07", r"政府性基金.*支出"),
-        ("08", r"国有资本经营.*支出"),
-        ("04", r"财政拨款收支总"),
-        ("01", r"收支总"),
-        ("02", r"收入总"),
-        ("03", r"支出总"),
+        ("14", r"转移支付(资金)?(预算)?绩效目标表$"),
+        ("13", r"整体支出(预算)?绩效目标表$"),
+        ("12", r"项目支出(预算)?绩效目标表$"),
+        ("11", r"政府购买服务(预算)?(明细)?表$"),
+        ("10", r"政府采购(预算)?(明细)?表$"),
+        ("09", r"三公.?经费(财政拨款)?(预算)?(支出)?(预算)?表$"),
+        ("06", r"一般公共预算(财政拨款)?基本支出(预算)?表$"),
+        ("05", r"一般公共预算(财政拨款)?(项目)?支出(预算)?表$"),
+        ("07", r"政府性基金(预算)?(财政拨款)?支出(预算)?表$"),
+        ("08", r"国有资本经营(预算)?(财政拨款)?支出(预算)?表$"),
+        ("04", r"财政拨款收支(总|预算总)表$"),
+        ("01", r"收支(总|预算总)表$"),
+        ("02", r"收入(总|预算总)表$"),
+        ("03", r"支出(总|预算总)表$"),
     )
 )
+_CONTINUED = re.compile(r"[(（]续[)）]$")
 
 TABLE_NAMES: dict[str, str] = {
     "01": "收支总表",
@@ -81,6 +85,8 @@ class Section:
     title: str
     title_line: int
     lines: list[Line] = field(default_factory=list)
+    # The title repeated after a page break (often with 续), continuing the same table.
+    repeated_titles: list[int] = field(default_factory=list)
 
 
 def title_table_no(line: Line) -> tuple[str, str | None] | None:
@@ -92,7 +98,7 @@ def title_table_no(line: Line) -> tuple[str, str | None] | None:
     number = _TITLE_NUMBER.search(label)
     if not number:
         return None
-    title = label[number.end():]
+    title = _CONTINUED.sub("", label[number.end():])
     for table_no, pattern in _TITLE_PATTERNS:
         if pattern.search(title):
             return table_no, next(g for g in number.groups() if g)
@@ -118,7 +124,9 @@ def split_sections(raw_lines: list[str]) -> tuple[list[Line], list[Section]]:
     for index, text in enumerate(raw_lines, start=1):
         line = Line(index, text, tuple(split_cells(text)))
         title = title_table_no(line)
-        if title:
+        if title and sections and sections[-1].table_no == title[0]:
+            sections[-1].repeated_titles.append(index)
+        elif title:
             sections.append(Section(title[0], title[1], line.filled[0], index))
         elif sections:
             sections[-1].lines.append(line)

@@ -70,6 +70,20 @@ def split_cells(line: str) -> list[str]:
     return cells
 
 
+# Names are kept as printed except for brackets: 维修(护)费 and 维修（护）费 are one name, written
+# with the full-width brackets of Chinese typography.
+_NAME_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
+def canonical_name(name: str) -> str:
+    return name.translate(_NAME_BRACKETS)
+
+
+def canonical_code(cell: str) -> str:
+    """Codes in half-width form (full-width digits and dashes are common in extracted text)."""
+    return unicodedata.normalize("NFKC", cell)
+
+
 def normalise_label(label: str) -> str:
     """A header or row label in comparable form: NFKC (full-width to half-width), no spaces."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))

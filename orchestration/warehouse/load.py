@@ -26,7 +26,7 @@ from .database import (
     registered,
     transaction,
 )
-from .discovery import DocumentFile
+from .discovery import DocumentFile, file_sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,30 @@ def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, KnownDocument]:
         "select document_id, source_sha256, parser_version, status from raw.documents"
     ).fetchall()
     return {row[0]: KnownDocument(row[1], row[2], row[3]) for row in rows}
+
+
+# A budget document is 100 KB to a few MB of text; anything much larger is not one, and is
+# refused before it is read so a stray file cannot exhaust memory.
+MAX_DOCUMENT_BYTES = 20_000_000
+
+
+def read_document(
+    file: DocumentFile, known: KnownDocument | None
+) -> ParsedDocument | UnreadableDocument | None:
+    """The document read from its file, or None when its bytes are unchanged since last read."""
+    size = file.path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        sha256 = file_sha256(file.path)
+        if not needs_reading(known, sha256):
+            return None
+        issue = Issue(file.document_id, f"the file is {size / 1e6:.1f} MB; a budget document "
+                                        f"is at most {MAX_DOCUMENT_BYTES / 1e6:.0f} MB of text",
+                      check_name="decode")
+        return UnreadableDocument(file, sha256, size, issue)
+    data = file.read()
+    if not needs_reading(known, hashlib.sha256(data).hexdigest()):
+        return None
+    return read_file(file, data)
 
 
 def needs_reading(known: KnownDocument | None, sha256: str) -> bool:
