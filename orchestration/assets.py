@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.parsing import RAW_TABLES, ParsedDocument
 from orchestration.partitions import document_partitions
+from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
@@ -24,6 +25,12 @@ from orchestration.warehouse.reference_files import (
 )
 
 
+class IngestConfig(dg.Config):
+    """Options for reading documents."""
+
+    reread: bool = False  # read the run's documents again even if their bytes are unchanged
+
+
 @dg.asset(
     partitions_def=document_partitions,
     # Many documents in one step: a run per document would cost seconds of start-up each.
@@ -32,7 +39,7 @@ from orchestration.warehouse.reference_files import (
     kinds={"python", "polars", "duckdb"},
 )
 def raw_documents(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Each document file parsed into typed tables in the raw schema, replacing its old rows."""
     files = {f.document_id: f for f in discover(warehouse.settings.raw_dir)[0]}
@@ -46,7 +53,7 @@ def raw_documents(
             if file is None:
                 missing.append(key)
                 continue
-            document = read_document(file, known.get(key))
+            document = read_document(file, None if config.reread else known.get(key))
             if document is None:
                 unchanged.append(key)
             else:
@@ -244,8 +251,8 @@ def reference_files(
         )
 
 
-def build_published_warehouse(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    """The published-warehouse asset, downstream of every dbt model."""
+def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
+    """The published warehouse, downstream of every dbt model, and the run report on it."""
 
     @dg.asset(deps=list(upstream.keys), group_name="publish", kinds={"duckdb"})
     def published_warehouse(
@@ -259,13 +266,29 @@ def build_published_warehouse(upstream: dg.AssetsDefinition) -> dg.AssetsDefinit
                 "path": dg.MetadataValue.path(str(result.path)),
                 "size_mb": round(result.size_bytes / 1e6, 2),
                 "row_counts": dg.MetadataValue.json(result.row_counts),
+                "data_docs": dg.MetadataValue.path(
+                    str(warehouse.settings.build_dir / "data_docs" / "index.html")),
                 "preview": dg.MetadataValue.md(
                     _markdown(list(result.row_counts.items()), ["table", "rows"])
                 ),
             }
         )
 
-    return published_warehouse
+    @dg.asset(deps=[published_warehouse], group_name="publish", kinds={"plotly", "html"})
+    def run_report(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        """Charts from the published marts: spending by category, the largest changes,
+        三公经费 over time, and the rejected documents with their reasons."""
+        settings = warehouse.settings
+        report = write_report(settings.warehouse, settings.build_dir / "report.html")
+        context.log.info(f"run report: {report.path}")
+        return dg.MaterializeResult(metadata={
+            "path": dg.MetadataValue.path(str(report.path)),
+            "sections": dg.MetadataValue.json(list(report.sections)),
+        })
+
+    return [published_warehouse, run_report]
 
 
 def _markdown(rows: list[tuple[object, ...]], columns: list[str]) -> str:

@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
                                            "dbt seed (default $BUDGET_CROSSWALK)")
     build.add_argument("--department-renames", help="your department renames CSV, added to the "
                                                     "dbt seed (default $BUDGET_DEPARTMENT_RENAMES)")
+    build.add_argument("--document", action="append", metavar="ID",
+                       help="build only this document (its path under the raw folder, e.g. "
+                            "2026/部门.txt); repeat for several")
+    build.add_argument("--reread", action="store_true",
+                       help="read the documents again even if their bytes are unchanged (after "
+                            "changing a tolerance, a reference seed or the parser)")
     docs = commands.add_parser(
         "docs", help="write the dbt documentation site of the marts (run after a build)"
     )
@@ -50,9 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "docs":
         return write_docs(Settings.from_env(warehouse=args.warehouse))
-    return run_build(Settings.from_env(
-        args.raw_dir, args.warehouse, args.crosswalk, args.department_renames
-    ))
+    return run_build(
+        Settings.from_env(args.raw_dir, args.warehouse, args.crosswalk, args.department_renames),
+        only=args.document,
+        reread=args.reread,
+    )
 
 
 @dataclass(slots=True)
@@ -70,7 +78,7 @@ class Summary:
     failed_steps: list[str] = field(default_factory=list)
 
 
-def run_build(settings: Settings) -> int:
+def run_build(settings: Settings, only: list[str] | None = None, reread: bool = False) -> int:
     # Messages name files, tables and lines; wrapping them would break a grep or a copy.
     out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     if not settings.raw_dir.is_dir():
@@ -82,6 +90,13 @@ def run_build(settings: Settings) -> int:
             err.print(f"[red]error:[/red] {label} file not found: {path}")
             return EXIT_USAGE
     documents, ignored = discover(settings.raw_dir)
+    if only:
+        unknown = sorted(set(only) - {d.document_id for d in documents})
+        if unknown:
+            err.print(f"[red]error:[/red] not a document of {settings.raw_dir}: "
+                      f"{', '.join(unknown)}")
+            return EXIT_USAGE
+        documents = [d for d in documents if d.document_id in only]
     if not documents:
         err.print(f"[red]error:[/red] no documents in {settings.raw_dir} "
                   "(expected files under <year>/ folders)")
@@ -96,7 +111,10 @@ def run_build(settings: Settings) -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
-            result = execute_build(settings, [d.document_id for d in documents], progress=True)
+            result = execute_build(
+                settings, [d.document_id for d in documents], progress=True, trigger="cli",
+                reread=reread,
+            )
     except Exception as error:  # noqa: BLE001 - an environment problem, reported as one
         err.print(f"[red]error:[/red] the build could not run: {error}")
         return EXIT_USAGE
@@ -266,6 +284,9 @@ def print_summary(
     data_docs = settings.build_dir / "data_docs" / "index.html"
     if data_docs.exists():
         out.print(f"Validation report (GX Data Docs): {data_docs}")
+    report = settings.build_dir / "report.html"
+    if report.exists():
+        out.print(f"Run report (charts): {report}")
     out.print(f"Finished in {seconds:.1f} s")
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.assets import (
     accepted_documents,
-    build_published_warehouse,
+    build_publish_assets,
     raw_documents,
     reference_files,
 )
@@ -15,6 +15,8 @@ from orchestration.dbt import build_dbt_assets, dbt_resource
 from orchestration.jobs import build_warehouse
 from orchestration.progress import progress_logger
 from orchestration.resources import WarehouseResource
+from orchestration.schedules import daily_rebuild
+from orchestration.sensors import raw_folder_changes
 from orchestration.settings import Settings
 
 
@@ -24,9 +26,11 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     dbt_models = build_dbt_assets(settings.build_dir / "dbt")
     return dg.Definitions(
         assets=[raw_documents, accepted_documents, reference_files, dbt_models,
-                build_published_warehouse(dbt_models)],
+                *build_publish_assets(dbt_models)],
         asset_checks=[document_gates],
         jobs=[build_warehouse],
+        schedules=[daily_rebuild],
+        sensors=[raw_folder_changes],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),
             "dbt": dbt_resource(),

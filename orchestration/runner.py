@@ -7,15 +7,9 @@ import warnings
 from collections.abc import Sequence
 
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
-from orchestration.partitions import document_partitions
+from orchestration.partitions import PARTITIONS_NAME, new_partition_keys, run_tags
 from orchestration.settings import Settings
-
-DOCUMENTS_TAG = "budget/documents"
 
 
 def build_instance() -> dg.DagsterInstance:
@@ -31,6 +25,8 @@ def execute_build(
     *,
     instance: dg.DagsterInstance | None = None,
     progress: bool = False,
+    trigger: str = "api",
+    reread: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Materialise the whole graph for these documents in one in-process run.
 
@@ -46,25 +42,18 @@ def execute_build(
         raise ValueError("no documents to build")
     definitions = build_definitions(settings)
     instance = instance or build_instance()
-    partitions_name = document_partitions.name
-    assert partitions_name is not None
-    known = set(instance.get_dynamic_partitions(partitions_name))
-    new = [key for key in document_ids if key not in known]
+    new = new_partition_keys(instance, document_ids)
     if new:
-        instance.add_dynamic_partitions(partitions_name, new)
-    # A partition range runs from one key to another in the order keys were added; keys of
-    # files removed since then may fall inside it, and ingestion reports them as missing.
-    order = {key: i for i, key in enumerate(instance.get_dynamic_partitions(partitions_name))}
-    ordered = sorted(document_ids, key=order.__getitem__)
+        instance.add_dynamic_partitions(PARTITIONS_NAME, new)
+    tags = run_tags(instance.get_dynamic_partitions(PARTITIONS_NAME), document_ids, trigger)
     job = definitions.resolve_job_def("build_warehouse")
     with settings.exported():  # dbt, a subprocess, reads the paths from the environment
         return job.execute_in_process(
             instance=instance,
-            tags={
-                ASSET_PARTITION_RANGE_START_TAG: ordered[0],
-                ASSET_PARTITION_RANGE_END_TAG: ordered[-1],
-                DOCUMENTS_TAG: str(len(ordered)),
+            tags=tags,
+            run_config={
+                "ops": {"raw_documents": {"config": {"reread": reread}}},
+                **({"loggers": {"progress": {}}} if progress else {}),
             },
-            run_config={"loggers": {"progress": {}}} if progress else None,
             raise_on_error=False,
         )

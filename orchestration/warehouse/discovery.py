@@ -58,3 +58,31 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    def as_list(self) -> list[object]:
+        return [self.size, self.mtime_ns, self.sha256]
+
+
+def fingerprints(
+    documents: list[DocumentFile], previous: dict[str, Fingerprint]
+) -> dict[str, Fingerprint]:
+    """Each document's content hash; files whose size and modification time are unchanged
+    keep their previous hash instead of being read again."""
+    out: dict[str, Fingerprint] = {}
+    for document in documents:
+        stat = document.path.stat()
+        known = previous.get(document.document_id)
+        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+            out[document.document_id] = known
+        else:
+            out[document.document_id] = Fingerprint(
+                stat.st_size, stat.st_mtime_ns, file_sha256(document.path)
+            )
+    return out

@@ -32,6 +32,11 @@ class Published:
 def publish(build_db: Path, published: Path) -> Published:
     """Copy the published schemas of the build database to `published`, atomically."""
     published.parent.mkdir(parents=True, exist_ok=True)
+    # A build killed while publishing leaves its temporary file behind; the published file
+    # itself was never touched. Builds do not run concurrently (the working database is
+    # locked), so any temporary file found now is such a leftover.
+    for leftover in published.parent.glob(f".{published.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
     temporary = published.with_name(f".{published.name}.{uuid.uuid4().hex[:12]}.tmp")
     con = duckdb.connect()
     row_counts: dict[str, int] = {}

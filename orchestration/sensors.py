@@ -1,0 +1,64 @@
+"""A sensor that builds the documents added to or changed in the raw folder."""
+
+import json
+
+import dagster as dg
+
+from orchestration.assets import raw_documents
+from orchestration.jobs import build_warehouse
+from orchestration.partitions import PARTITIONS_NAME, new_partition_keys, run_tags
+from orchestration.resources import WarehouseResource
+from orchestration.warehouse.discovery import Fingerprint, discover, fingerprints
+
+
+@dg.sensor(
+    job=build_warehouse,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+)
+def raw_folder_changes(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SensorResult:
+    """Builds documents added to the raw folder or whose bytes changed; reports removed ones.
+
+    The cursor keeps each file's size, modification time and content hash, so a file is
+    hashed again only when it may have changed, and a touched but unchanged file starts no run.
+    A removed file is reported on its partition; its figures stay published until its rows are
+    deliberately removed from the warehouse.
+    """
+    previous = {key: Fingerprint(*value)
+                for key, value in json.loads(context.cursor or "{}").items()}
+    documents, ignored = discover(warehouse.settings.raw_dir)
+    current = fingerprints(documents, previous)
+    added = [key for key in current if key not in previous]
+    changed = [key for key in current
+               if key in previous and current[key].sha256 != previous[key].sha256]
+    removed = [key for key in previous if key not in current]
+    for file in ignored:
+        context.log.warning(f"ignored {file.path}: {file.reason}")
+
+    new = new_partition_keys(context.instance, added)
+    requests = []
+    if added or changed:
+        ordered = [*context.instance.get_dynamic_partitions(PARTITIONS_NAME), *new]
+        requests.append(dg.RunRequest(
+            run_key=":".join(sorted(current[key].sha256[:12] for key in added + changed)),
+            tags=run_tags(ordered, added + changed, trigger="sensor"),
+        ))
+    return dg.SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=(
+            [dg.AddDynamicPartitionsRequest(PARTITIONS_NAME, new)] if new else []
+        ),
+        asset_events=[
+            dg.AssetObservation(
+                asset_key=raw_documents.key,
+                partition=key,
+                metadata={"file": "removed from the raw folder",
+                          "published figures": "kept; the last good version stays published"},
+            )
+            for key in removed
+        ],
+        cursor=json.dumps({key: value.as_list() for key, value in current.items()}),
+        skip_reason=None if requests or removed else "no document added, changed or removed",
+    )
