@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
 class Summary:
     published: list[tuple[str, int | None, str | None]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    # The document gates, one line each: (check, passed, documents failed).
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    # The document gates, one line each: (check, passed, documents failed, rejects).
+    checks: list[tuple[str, bool, str, bool]] = field(default_factory=list)
     dbt_tests_passed: int = 0
     dbt_tests_failed: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
@@ -158,8 +158,10 @@ def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summ
     summary = Summary()
     for evaluation in result.get_asset_check_evaluations():
         failed = evaluation.metadata.get("documents_failed")
+        rejects = evaluation.metadata.get("rejects")
         if failed is not None:
-            summary.checks.append((evaluation.check_name, evaluation.passed, str(failed.value)))
+            summary.checks.append((evaluation.check_name, evaluation.passed, str(failed.value),
+                                   bool(rejects.value) if rejects is not None else True))
         elif evaluation.passed:
             summary.dbt_tests_passed += 1
         else:
@@ -249,9 +251,10 @@ def print_summary(
         checks.add_column("check")
         checks.add_column("result")
         checks.add_column("documents failed", justify="right")
-        for name, passed, failed in summary.checks:
-            checks.add_row(name, "[green]passed[/green]" if passed else "[red]failed[/red]",
-                           failed)
+        for name, passed, failed, rejects in summary.checks:
+            outcome = ("[green]passed[/green]" if passed
+                       else "[red]failed[/red]" if rejects else "[yellow]warnings[/yellow]")
+            checks.add_row(name, outcome, failed)
         out.print(checks)
     if summary.dbt_tests_passed or summary.dbt_tests_failed:
         out.print(f"dbt tests: {summary.dbt_tests_passed} passed, "

@@ -35,11 +35,11 @@ from variations import (
 )
 
 SEED = seed_text()
-# Tables that carry figures; 12 and 14 are kept as text, line counts depend on layout.
+# Tables that carry figures (line counts depend on layout).
 FIGURE_TABLES = ("budget_summary", "revenue", "expenditure", "general_budget_expenditure",
                  "basic_expenditure", "fund_expenditure", "three_public", "procurement",
-                 "purchased_services", "performance_overview", "performance_indicators",
-                 "table_totals")
+                 "purchased_services", "performance_overview", "projects",
+                 "performance_indicators", "table_totals")
 
 # name: (document bytes, whether its lines stay where the seed has them)
 VARIATIONS: dict[str, tuple[bytes, bool]] = {
@@ -82,7 +82,8 @@ def figures(document: ParsedDocument, keep_lines: bool) -> dict[str, list[tuple]
     for table in FIGURE_TABLES:
         frame = document.frame(table)
         if not keep_lines:
-            frame = frame.drop("source_line")
+            frame = frame.drop("source_line", *(["project_line"] if "project_line" in
+                                                  frame.columns else []))
         out[table] = sorted(frame.rows(), key=repr)
     return out
 

@@ -17,6 +17,7 @@ import pytest
 from conftest import make_raw_dir, rows
 from documents import (
     SEED_DEPARTMENT,
+    edit_cell,
     move_to_year,
     printed_cells,
     rename_department,
@@ -66,7 +67,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("multi_year")
     raw = make_raw_dir(root, {
         f"2024/{A}.txt": scale_document(as_2024(SEED), 2).encode(),
-        f"2025/{A}.txt": move_to_year(scale_document(SEED, 4), 2025).encode(),
+        # 2025 also changes one target of project 110000267000003742841 (验收合格率 = 100 → 99).
+        f"2025/{A}.txt": move_to_year(edit_cell(scale_document(SEED, 4), 697, 9, "99"),
+                                      2025).encode(),
         f"2026/{A}.txt": SEED.encode(),
         f"2025/{B_OLD}.txt": move_to_year(rename_department(SEED, B_OLD), 2025).encode(),
         f"2026/{B_NEW}.txt": rename_department(scale_document(SEED, 3), B_NEW).encode(),
@@ -248,3 +251,20 @@ def test_a_bad_crosswalk_row_is_an_error_naming_its_line(warehouse, tmp_path: Pa
         load_crosswalk(con, file)
     assert any(p.startswith(f"{file}:2: ") and problem in p for p in raised.value.problems), \
         raised.value.problems
+
+
+def test_projects_year_over_year_count_changed_targets(warehouse):
+    _, con = warehouse
+    # Table 12 is not scaled: the project's money is the same each year; one target changed.
+    assert one(con, """
+        select amount, prior_amount, change, change_pct, status, indicators, prior_indicators,
+               targets_changed, amount_flags
+        from marts.yoy_project
+        where fiscal_year = 2025 and department_name = ? and project_code = ?
+    """, [A, "110000267000003742841"]) == (
+        Decimal("33.545259"), Decimal("33.545259"), 0, Decimal("0.00"), "continuing", 1, 1, 1,
+        "decimal_point_misread")
+    assert rows(con, """
+        select sum(targets_changed) from marts.yoy_project
+        where fiscal_year = 2026 and department_name = ?
+    """, [A]) == [(1,)]  # and back again in 2026

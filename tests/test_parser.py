@@ -33,9 +33,11 @@ def test_every_line_is_accounted_for(seed, seed_bytes):
     counts = seed.frames["line_counts"]
     assert counts["lines"].sum() == seed.line_total == seed_bytes.decode().count("\n") + 1
     assert "not_understood" not in counts["line_kind"].to_list()
-    by_kind = dict(counts.group_by("line_kind").agg(pl.col("lines").sum()).iter_rows())
-    # 241 (03) + 134 (05) + 69 (06) + 78 (11) + ... rows; 12 and 14 kept as text for now.
-    assert by_kind["raw"] == 1000 + 13
+    # Table 12: 977 rows (projects and indicators), 22 header rows repeated per page, one
+    # unit line (on the second page only), 14 blank lines and its title.
+    table_12 = dict(counts.filter(pl.col("table_no") == "12").select("line_kind", "lines")
+                    .iter_rows())
+    assert table_12 == {"row": 977, "header": 22, "unit": 1, "blank": 14, "title": 1}
 
 
 def test_table_sizes_match_the_document(seed):
@@ -104,12 +106,12 @@ def test_performance_overview_gives_year_department_and_funding(seed):
         Decimal("123259.799847"), Decimal("66156.691126"), Decimal("57103.108721"))
     assert (overview["other_total"], overview["other_basic"], overview["other_project"]) == (
         Decimal("8646.105009"), Decimal("4535.403377"), Decimal("4110.701632"))
-    indicators = seed.frames["performance_indicators"]
+    indicators = seed.frames["performance_indicators"].filter(pl.col("table_no") == "13")
     assert indicators.height == 11
     # Line 1728 is shifted one cell left; it still reads as activity, indicator, value.
     shifted = indicators.filter(pl.col("source_line") == 1728).row(0, named=True)
-    assert (shifted["activity"], shifted["operator"], shifted["target_text"]) == (
-        "劳动关系和维权", "定性", "优")
+    assert (shifted["activity"], shifted["level1"], shifted["level2"], shifted["operator"],
+            shifted["target_text"]) == ("劳动关系和维权", "产出指标", "质量指标", "定性", "优")
 
 
 def test_a_document_in_the_wrong_year_folder_is_rejected(seed_bytes):

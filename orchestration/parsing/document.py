@@ -15,7 +15,7 @@ from .text import decode, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse_document(

@@ -11,6 +11,8 @@ from .issues import Issue
 
 TEXT = pl.String
 LINE = pl.Int32
+# Indicator targets are counts, percentages and 万元 alike: a number, not an amount.
+TARGET_DTYPE = pl.Decimal(20, 6)
 
 # Column schemas of the raw tables, in order. The loader creates the DuckDB tables from these
 # (with a leading document_id), so parser and warehouse cannot drift apart.
@@ -124,15 +126,35 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "overall_goal": TEXT,
         "source_line": LINE,
     },
-    # 13's indicators (activity, indicator, 指标性质, 指标值, 度量单位).
+    # 12 项目支出绩效目标表 projects, and 14's transfer payment, with what had to be inferred.
+    "projects": {
+        "table_no": TEXT,
+        "project_code": TEXT,
+        "project_name": TEXT,
+        "total": AMOUNT_DTYPE,
+        "fiscal_funds": AMOUNT_DTYPE,
+        "other_funds": AMOUNT_DTYPE,
+        "total_text": TEXT,  # as printed, for figures that had to be inferred or were broken
+        "unit_detected": TEXT,  # 万元 or 元 as the page states it, or unstated
+        "goal": TEXT,
+        "source_line": LINE,
+        "flags": TEXT,
+    },
+    # Indicators of 12 (per project), 13 (per activity) and 14 (per transfer payment).
     "performance_indicators": {
         "table_no": TEXT,
-        "activity": TEXT,
-        "indicator": TEXT,
+        "project_line": LINE,  # the source line of the project (12) the indicator belongs to
+        "project_code": TEXT,
+        "activity": TEXT,  # 13: the activity; 14: the transfer payment
+        "level1": TEXT,
+        "level2": TEXT,
+        "level3": TEXT,
         "operator": TEXT,
         "target_text": TEXT,
+        "target_value": TARGET_DTYPE,
         "unit": TEXT,
         "source_line": LINE,
+        "flags": TEXT,
     },
     # The printed 合计 rows, one row per amount column, for the "合计 = sum of rows" identities.
     "table_totals": {
@@ -140,12 +162,6 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "column_key": TEXT,
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,
-    },
-    # Lines kept as text (tables 12 and 14 until they are parsed).
-    "table_lines": {
-        "table_no": TEXT,
-        "source_line": LINE,
-        "text": TEXT,
     },
     # Every line of the document accounted for: counts by table and kind.
     "line_counts": {
@@ -155,9 +171,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     },
 }
 
-LINE_KINDS = (
-    "row", "total", "title", "unit", "header", "blank", "note", "raw", "not_understood",
-)
+LINE_KINDS = ("row", "total", "title", "unit", "header", "blank", "note", "not_understood")
 
 
 def empty_frame(table: str) -> pl.DataFrame:

@@ -22,6 +22,12 @@ from .grid import (
 from .issues import Issue
 from .layout import FINANCIAL_TABLES, Line, Section, is_note, unit_of
 from .model import RAW_TABLES
+from .performance import (
+    PerformanceResult,
+    read_overview_indicator,
+    read_project_table,
+    read_transfer_table,
+)
 from .text import normalise_label
 from .vocabulary import function_category_code, revenue_source, split_ordinal
 
@@ -404,8 +410,6 @@ _FUNDING_COLUMNS = [
     column("other_project", "amount", "其他资金/项目支出"),
 ]
 _GOAL_LABELS = frozenset({"整体绩效目标", "总体绩效目标", "年度总体目标", "年度绩效目标"})
-# 一级指标 words; 13 prints 一级/二级/三级 run together in one cell.
-_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 
 
 def read_performance_overview(reader: _Reader) -> None:
@@ -462,21 +466,12 @@ def read_performance_overview(reader: _Reader) -> None:
         elif "活动" in labels and any(label.startswith("绩效指标") for label in labels):
             kinds[line.no] = "header"
             state = "indicators"
-        elif state == "indicators" and 4 <= len(line.filled) <= 5:
-            cells = list(line.filled)
-            if cells[0].startswith(_LEVEL1):
-                # The activity cell is merged with the row above.
-                cells.insert(0, activity)
-            if len(cells) == 4:
-                cells.append(None)
-            if len(cells) != 5 or cells[0] is None:
-                reader.issue("an indicator row whose cells cannot be placed", line)
-                kinds[line.no] = "not_understood"
+        elif state == "indicators":
+            record, activity = read_overview_indicator(list(line.filled), activity, line)
+            if record is None:
+                reader.not_understood("an indicator row whose cells cannot be placed", line)
                 continue
-            activity = cells[0]
-            indicators.append({"activity": cells[0], "indicator": cells[1], "operator": cells[2],
-                               "target_text": cells[3], "unit": cells[4],
-                               "source_line": line.no})
+            indicators.append(record)
             kinds[line.no] = "row"
         else:
             reader.issue("a line of table 13 that is not understood", line)
@@ -490,25 +485,19 @@ def read_performance_overview(reader: _Reader) -> None:
     reader.result.frames["performance_overview"] = reader.frame(
         "performance_overview", [overview] if "source_line" in overview else []
     )
-    reader.result.frames["performance_indicators"] = reader.frame(
-        "performance_indicators", indicators, table_no="13"
-    )
+    reader.result.frames["performance_indicators"] = PerformanceResult(
+        indicators=indicators).frames()["performance_indicators"]
 
 
-# --- 12, 14: kept as text ---------------------------------------------------------------------
+# --- 12, 14: projects, transfer payments and their indicators -------------------------------
 
 
-def keep_as_text(reader: _Reader) -> None:
-    records: list[Record] = []
-    for line in reader.section.lines:
-        if line.blank:
-            reader.result.kinds[line.no] = "blank"
-        else:
-            reader.result.kinds[line.no] = "raw"
-            records.append({"source_line": line.no, "text": line.text})
-    reader.result.frames["table_lines"] = reader.frame(
-        "table_lines", records, table_no=reader.table_no
-    )
+def read_performance(reader: _Reader) -> None:
+    reading = read_project_table if reader.table_no == "12" else read_transfer_table
+    performance = reading(reader.section, reader.file)
+    reader.result.kinds.update(performance.kinds)
+    reader.result.issues.extend(performance.issues)
+    reader.result.frames.update(performance.frames())
 
 
 READERS: dict[str, Callable[[_Reader], None]] = {
@@ -523,9 +512,9 @@ READERS: dict[str, Callable[[_Reader], None]] = {
     "09": read_three_public,
     "10": read_procurement,
     "11": read_purchased_services,
-    "12": keep_as_text,
+    "12": read_performance,
     "13": read_performance_overview,
-    "14": keep_as_text,
+    "14": read_performance,
 }
 
 

@@ -1,4 +1,4 @@
-"""The quality gates: identities and format suites validated with Great Expectations.
+"""The quality gates: the checks of expectations/ validated with Great Expectations.
 
 Everything is computed for all the documents of a build at once (one GX validation per suite,
 not per document), then split back into per-document results: the cost of GX is paid per build.
@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from orchestration.parsing import RAW_TABLES
 from orchestration.parsing.amounts import AMOUNT_DTYPE
+from orchestration.settings import EXPECTATIONS_DIR
 from orchestration.warehouse.database import (
     CHECK_RESULT_COLUMNS,
     insert_frame,
@@ -31,21 +32,17 @@ from orchestration.warehouse.database import (
     transaction,
 )
 
-from orchestration.settings import EXPECTATIONS_DIR
-
-from .suites import FEN_PER_WAN, FormatSuite, Identity, load_format_suites, load_identities
-
-FORMAT = "format"
-RECONCILIATION = "reconciliation"
+from .suites import FEN_PER_WAN, Check, FormatSuite, Identity, load_checks
 
 
 @dataclass(slots=True)
 class CheckOutcome:
-    """One gate's result over the documents checked."""
+    """One check's result over the documents checked."""
 
     check_name: str
+    rejects: bool
     documents_checked: int
-    comparisons: int
+    comparisons: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -55,8 +52,7 @@ class CheckOutcome:
 
 @dataclass(slots=True)
 class GateReport:
-    format: CheckOutcome
-    reconciliation: CheckOutcome
+    outcomes: dict[str, CheckOutcome]
     data_docs: Path | None
 
 
@@ -67,15 +63,15 @@ def run_quality_gates(
     data_docs_dir: Path | None = None,
     expectations_dir: Path = EXPECTATIONS_DIR,
 ) -> GateReport:
-    """Validate these documents and record every result in raw.check_results."""
-    identity_specs = load_identities(expectations_dir)
-    format_suites = load_format_suites(expectations_dir)
+    """Validate these documents against every check; record every result in raw.check_results."""
+    checks = load_checks(expectations_dir)
     ids = pl.DataFrame({"document_id": list(document_ids)}, schema={"document_id": pl.String})
     with registered(con, "checked_ids", ids):
         con.execute("create or replace temp table checked as select * from checked_ids")
     try:
-        identities = compute_identities(con, identity_specs)
-        frames = {suite.table: format_frame(con, suite.table) for suite in format_suites}
+        compared = {c.name: compute_identities(con, c.identities) for c in checks}
+        tables = {suite.table for c in checks for suite in c.suites}
+        frames = {table: format_frame(con, table) for table in sorted(tables)}
         files = dict(query_frame(
             con, "select document_id, source_sha256 from raw.documents "
                  "where document_id in (select document_id from checked)"
@@ -83,18 +79,34 @@ def run_quality_gates(
     finally:
         con.execute("drop table if exists checked")
 
-    results = validate(identities, frames, identity_specs, format_suites, data_docs_dir)
+    results = validate(checks, compared, frames, data_docs_dir)
     now = datetime.now(UTC)
-    reconciliation = _identity_outcome(identities, results[RECONCILIATION], len(ids))
-    format_ = _format_outcome(frames, results, format_suites, len(ids))
-    rows = _result_rows(reconciliation, identities, files, now) + _format_rows(
-        format_, frames, format_suites, files, now)
-    record_results(con, list(document_ids), rows)
-    return GateReport(format_, reconciliation, data_docs_dir / "index.html" if data_docs_dir
-                      else None)
+    outcomes: dict[str, CheckOutcome] = {}
+    rows: list[dict[str, Any]] = []
+    for check in checks:
+        outcome = CheckOutcome(check.name, check.rejects, len(ids))
+        _add_identity_failures(outcome, compared[check.name], results[check.name])
+        for suite in check.suites:
+            _add_format_failures(outcome, suite, frames[suite.table],
+                                 results[f"{check.name}_{suite.table}"])
+        outcome.failures.sort(key=lambda f: (f["document_id"], f["table_no"] or "",
+                                             f["source_line"] or 0))
+        outcomes[check.name] = outcome
+        rows += _result_rows(check, outcome, compared[check.name], frames, files, now)
+    record_results(con, list(document_ids), [c.name for c in checks], rows)
+    return GateReport(outcomes, data_docs_dir / "index.html" if data_docs_dir else None)
 
 
 # --- what is compared ---------------------------------------------------------------------
+
+
+_IDENTITY_COLUMNS = {
+    "check_name": pl.String, "identity": pl.String, "document_id": pl.String,
+    "table_no": pl.String, "source_line": pl.Int32, "item": pl.String,
+    "left_side": pl.Decimal(38, 6), "right_side": pl.Decimal(38, 6),
+    "difference": pl.Decimal(38, 6), "difference_fen": pl.Int64,
+    "other_table_no": pl.String, "other_line": pl.Int32, "statement": pl.String,
+}
 
 
 def compute_identities(
@@ -102,7 +114,9 @@ def compute_identities(
 ) -> pl.DataFrame:
     """One row per comparison of every identity, for the documents in `checked`."""
     frames = [_identity_frame(con, identity) for identity in identities]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+    if not frames:
+        return pl.DataFrame(schema=_IDENTITY_COLUMNS)
+    return pl.concat(frames, how="vertical")
 
 
 def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.DataFrame:
@@ -127,7 +141,8 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
         """,
         [identity.name, identity.name],
     )
-    return frame.with_columns(pl.lit(identity.statement).alias("statement"))
+    return frame.with_columns(pl.lit(identity.statement).alias("statement")).cast(
+        _IDENTITY_COLUMNS)
 
 
 def format_frame(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
@@ -150,13 +165,12 @@ def format_frame(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 
 def validate(
-    identities: pl.DataFrame,
+    checks: Sequence[Check],
+    compared: dict[str, pl.DataFrame],
     frames: dict[str, pl.DataFrame],
-    identity_specs: Sequence[Identity],
-    format_suites: Sequence[FormatSuite],
     data_docs_dir: Path | None,
 ) -> dict[str, Any]:
-    """Run the reconciliation suite and one format suite per table; build Data Docs."""
+    """One GX suite per check's comparisons and per check's table suite; Data Docs."""
     # GX takes about 5 s to import: only a build that validates pays for it.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
@@ -191,22 +205,29 @@ def validate(
                               result_format={"result_format": "COMPLETE"})
 
     results: dict[str, Any] = {}
-    results[RECONCILIATION] = run(RECONCILIATION, identities, [
-        gx.expectations.ExpectColumnValuesToBeBetween(
-            column="difference_fen",
-            min_value=-identity.tolerance_fen,
-            max_value=identity.tolerance_fen,
-            row_condition=Column("check_name") == identity.name,
-            meta={"identity": identity.name, "statement": identity.statement,
-                  "tolerance_wan": str(identity.tolerance_wan)},
-        )
-        for identity in identity_specs
-    ])
-    for suite in format_suites:
-        results[f"{FORMAT}_{suite.table}"] = run(f"{FORMAT}_{suite.table}", frames[suite.table], [
-            get_expectation_impl(e.type)(**e.kwargs, meta={"description": e.description})
-            for e in suite.expectations
+    for check in checks:
+        results[check.name] = run(check.name, compared[check.name], [
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="difference_fen",
+                min_value=-identity.tolerance_fen if identity.bound == "equal" else None,
+                max_value=identity.tolerance_fen,
+                row_condition=Column("check_name") == identity.name,
+                meta={"identity": identity.name, "statement": identity.statement,
+                      "tolerance_wan": str(identity.tolerance_wan), "bound": identity.bound},
+            )
+            for identity in check.identities
         ])
+        for suite in check.suites:
+            results[f"{check.name}_{suite.table}"] = run(
+                f"{check.name}_{suite.table}", frames[suite.table], [
+                    get_expectation_impl(e.type)(
+                        **e.kwargs,
+                        meta={"description": e.description},
+                        **({"row_condition": Column(e.where[0]).is_in(list(e.where[1]))}
+                           if e.where else {}),
+                    )
+                    for e in suite.expectations
+                ])
     if data_docs_dir is not None:
         context.build_data_docs()
     return results
@@ -231,41 +252,32 @@ def _unexpected_rows(result: Any) -> list[int]:
 # --- results ------------------------------------------------------------------------------
 
 
-def _identity_outcome(identities: pl.DataFrame, validation: Any, checked: int) -> CheckOutcome:
-    outcome = CheckOutcome(RECONCILIATION, checked, identities.height)
+def _add_identity_failures(outcome: CheckOutcome, compared: pl.DataFrame, validation: Any
+                           ) -> None:
+    outcome.comparisons += compared.height
     for result in validation.results:
         for index in _unexpected_rows(result):
-            row = identities.row(index, named=True)
-            row["tolerance_wan"] = result.expectation_config.meta["tolerance_wan"]
+            row = compared.row(index, named=True)
+            row["bound"] = result.expectation_config.meta["bound"]
             outcome.failures.append(row)
-    outcome.failures.sort(key=lambda f: (f["document_id"], f["table_no"], f["source_line"] or 0))
-    return outcome
 
 
-def _format_outcome(
-    frames: dict[str, pl.DataFrame], results: dict[str, Any], suites: Sequence[FormatSuite],
-    checked: int,
-) -> CheckOutcome:
-    outcome = CheckOutcome(FORMAT, checked, sum(frames[s.table].height * len(s.expectations)
-                                                 for s in suites))
-    for suite in suites:
-        frame = frames[suite.table]
-        for result in results[f"{FORMAT}_{suite.table}"].results:
-            column = result.expectation_config.kwargs["column"]
-            description = result.expectation_config.meta["description"]
-            for index in _unexpected_rows(result):
-                row = frame.row(index, named=True)
-                outcome.failures.append({
-                    "document_id": row["document_id"],
-                    "table_no": row.get("table_no") or suite.table_no,
-                    "source_line": row["source_line"],
-                    "identity": f"{suite.table}.{column}",
-                    "column": column,
-                    "value": _shown(row[column], RAW_TABLES[suite.table][column]),
-                    "description": description,
-                })
-    outcome.failures.sort(key=lambda f: (f["document_id"], f["table_no"], f["source_line"]))
-    return outcome
+def _add_format_failures(outcome: CheckOutcome, suite: FormatSuite, frame: pl.DataFrame,
+                         validation: Any) -> None:
+    outcome.comparisons += frame.height * len(suite.expectations)
+    for result in validation.results:
+        column = result.expectation_config.kwargs["column"]
+        for index in _unexpected_rows(result):
+            row = frame.row(index, named=True)
+            outcome.failures.append({
+                "document_id": row["document_id"],
+                "table_no": row.get("table_no") or suite.table_no,
+                "source_line": row["source_line"],
+                "identity": f"{suite.table}.{column}",
+                "column": column,
+                "value": _shown(row[column], RAW_TABLES[suite.table][column]),
+                "description": result.expectation_config.meta["description"],
+            })
 
 
 def _shown(value: Any, dtype: pl.DataType) -> str:
@@ -276,99 +288,80 @@ def _shown(value: Any, dtype: pl.DataType) -> str:
     return repr(value)
 
 
-def identity_message(failure: dict[str, Any]) -> str:
+def failure_message(failure: dict[str, Any]) -> str:
+    """The sentence a failure is reported with: file, table, line, what and both sides."""
+    if "left_side" not in failure:
+        return (
+            f"{failure['document_id']}, table {failure['table_no']}, line "
+            f"{failure['source_line']}: {failure['column']}: {failure['description']}, found "
+            f"{failure['value']}"
+        )
     other = (f"; table {failure['other_table_no']} line {failure['other_line']}"
              if failure.get("other_table_no") and failure.get("other_line") else "")
     line = f", line {failure['source_line']}" if failure.get("source_line") else ""
+    relation = "≠" if failure.get("bound", "equal") == "equal" else ">"
     return (
         f"{failure['document_id']}, table {failure['table_no']}{line}: {failure['identity']} "
-        f"({failure['statement']}) [{failure['item']}]: {failure['left_side']:,.6f} ≠ "
+        f"({failure['statement']}) [{failure['item']}]: {failure['left_side']:,.6f} {relation} "
         f"{failure['right_side']:,.6f}, difference {failure['difference']:,.6f} 万元{other}"
     )
 
 
-def format_message(failure: dict[str, Any]) -> str:
-    return (
-        f"{failure['document_id']}, table {failure['table_no']}, line {failure['source_line']}: "
-        f"{failure['column']}: {failure['description']}, found {failure['value']}"
-    )
-
-
 def _result_rows(
-    outcome: CheckOutcome, identities: pl.DataFrame, files: dict[str, str], now: datetime
+    check: Check, outcome: CheckOutcome, compared: pl.DataFrame,
+    frames: dict[str, pl.DataFrame], files: dict[str, str], now: datetime,
 ) -> list[dict[str, Any]]:
-    rows = [
-        {
-            "document_id": f["document_id"],
-            "source_sha256": files.get(f["document_id"]),
-            "check_name": RECONCILIATION,
-            "identity": f["identity"],
-            "table_no": f["table_no"],
-            "source_line": f["source_line"],
-            "success": False,
-            "expected": f"{f['right_side']:.6f}",
-            "observed": f"{f['left_side']:.6f}",
-            "difference": f["difference"],
-            "message": identity_message(f),
-            "rejects": True,
-            "checked_at": now,
-        }
-        for f in outcome.failures
-    ]
+    rows = []
+    for f in outcome.failures:
+        identity = "left_side" in f
+        rows.append({
+            "document_id": f["document_id"], "source_sha256": files.get(f["document_id"]),
+            "check_name": check.name, "identity": f["identity"], "table_no": f["table_no"],
+            "source_line": f["source_line"], "success": False,
+            "expected": f"{f['right_side']:.6f}" if identity else f["description"],
+            "observed": f"{f['left_side']:.6f}" if identity else f["value"],
+            "difference": f["difference"] if identity else None,
+            "message": failure_message(f), "rejects": check.rejects, "checked_at": now,
+        })
     failed = {(f["document_id"], f["identity"]) for f in outcome.failures}
-    counts = identities.group_by("document_id", "identity", "table_no", "statement").len()
+    counts = compared.group_by("document_id", "identity", "table_no", "statement").len()
     for document_id, identity, table_no, statement, n in counts.sort(
         "document_id", "identity"
     ).iter_rows():
         if (document_id, identity) not in failed:
-            rows.append({
-                "document_id": document_id, "source_sha256": files.get(document_id),
-                "check_name": RECONCILIATION, "identity": identity, "table_no": table_no,
-                "success": True, "rejects": False, "checked_at": now,
-                "message": f"{identity} ({statement}): {n} comparison(s) hold",
-            })
-    return rows
-
-
-def _format_rows(
-    outcome: CheckOutcome, frames: dict[str, pl.DataFrame], suites: Sequence[FormatSuite],
-    files: dict[str, str], now: datetime,
-) -> list[dict[str, Any]]:
-    rows = [
-        {
-            "document_id": f["document_id"], "source_sha256": files.get(f["document_id"]),
-            "check_name": FORMAT, "identity": f["identity"], "table_no": f["table_no"],
-            "source_line": f["source_line"], "success": False, "expected": f["description"],
-            "observed": f["value"], "message": format_message(f), "rejects": True,
-            "checked_at": now,
-        }
-        for f in outcome.failures
-    ]
-    failed = {(f["document_id"], f["identity"].split(".")[0]) for f in outcome.failures}
-    for suite in suites:
+            rows.append(_success(check, document_id, files, identity, table_no, now,
+                                 f"{identity} ({statement}): {n} comparison(s) hold"))
+    failed_tables = {(f["document_id"], f["identity"].split(".")[0])
+                     for f in outcome.failures if "left_side" not in f}
+    for suite in check.suites:
         counts = frames[suite.table].group_by("document_id").len().sort("document_id")
         for document_id, n in counts.iter_rows():
-            if (document_id, suite.table) not in failed:
-                rows.append({
-                    "document_id": document_id, "source_sha256": files.get(document_id),
-                    "check_name": FORMAT, "identity": suite.table, "table_no": suite.table_no,
-                    "success": True, "rejects": False, "checked_at": now,
-                    "message": f"raw.{suite.table}: {len(suite.expectations)} expectations "
-                               f"hold over {n} row(s)",
-                })
+            if (document_id, suite.table) not in failed_tables:
+                rows.append(_success(
+                    check, document_id, files, suite.table, suite.table_no, now,
+                    f"raw.{suite.table}: {len(suite.expectations)} expectations hold over "
+                    f"{n} row(s)"))
     return rows
 
 
-def record_results(
-    con: duckdb.DuckDBPyConnection, document_ids: list[str], rows: list[dict[str, Any]]
-) -> None:
-    """Replace these documents' gate results (parse results stay) in one transaction."""
+def _success(check: Check, document_id: str, files: dict[str, str], identity: str,
+             table_no: str, now: datetime, message: str) -> dict[str, Any]:
+    return {"document_id": document_id, "source_sha256": files.get(document_id),
+            "check_name": check.name, "identity": identity, "table_no": table_no,
+            "success": True, "rejects": False, "checked_at": now, "message": message}
+
+
+def record_results(con: duckdb.DuckDBPyConnection, document_ids: list[str],
+                   check_names: list[str], rows: list[dict[str, Any]]) -> None:
+    """Replace these documents' results of these checks (parse results stay), atomically."""
     frame = pl.DataFrame(rows, schema=polars_schema(CHECK_RESULT_COLUMNS), orient="row")
     ids = pl.DataFrame({"document_id": document_ids}, schema={"document_id": pl.String})
-    with transaction(con), registered(con, "gated_ids", ids):
+    names = pl.DataFrame({"check_name": check_names}, schema={"check_name": pl.String})
+    with transaction(con), registered(con, "gated_ids", ids), registered(con, "gated_checks",
+                                                                          names):
         con.execute(
-            "delete from raw.check_results where check_name in (?, ?) "
-            "and document_id in (select document_id from gated_ids)",
-            [FORMAT, RECONCILIATION],
+            "delete from raw.check_results "
+            "where check_name in (select check_name from gated_checks) "
+            "and document_id in (select document_id from gated_ids)"
         )
         insert_frame(con, "raw.check_results", frame)

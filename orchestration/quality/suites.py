@@ -1,4 +1,10 @@
-"""The quality suites as written in expectations/: identities and per-table format checks."""
+"""The quality checks as written in expectations/: one YAML file per check.
+
+A check holds comparisons (SQL returning both sides of each thing compared, asserted equal, or
+the left side at most the right, within a tolerance) and per-table suites (Great Expectations
+expectations on a raw table, optionally on the rows a condition selects). A check either
+rejects a document that fails it or only warns.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from orchestration.settings import EXPECTATIONS_DIR
 
 # 1 fen = 0.01 元 = 0.000001 万元: the unit every comparison is made in, as an integer.
 FEN_PER_WAN = 1_000_000
+CHECK_FILES = ("format.yml", "identities.yml", "performance.yml")
+BOUNDS = ("equal", "at_most")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,7 @@ class Identity:
     statement: str
     tolerance_wan: Decimal
     sql: str
+    bound: str = "equal"
 
     @property
     def tolerance_fen(self) -> int:
@@ -38,6 +47,8 @@ class FormatExpectation:
     type: str
     kwargs: dict[str, Any]
     description: str
+    # Only rows whose `column` is one of `values` are checked.
+    where: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def column(self) -> str:
@@ -51,41 +62,64 @@ class FormatSuite:
     expectations: tuple[FormatExpectation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One quality check: its name in results, whether it rejects, and what it asserts."""
+
+    name: str
+    rejects: bool
+    identities: tuple[Identity, ...]
+    suites: tuple[FormatSuite, ...]
+
+
 @cache
+def load_checks(directory: Path = EXPECTATIONS_DIR) -> tuple[Check, ...]:
+    return tuple(_load_check(directory / name) for name in CHECK_FILES)
+
+
 def load_identities(directory: Path = EXPECTATIONS_DIR) -> tuple[Identity, ...]:
-    document = yaml.safe_load((directory / "identities.yml").read_text(encoding="utf-8"))
+    """The reconciliation identities (the checks that reject on an amount)."""
+    return next(c.identities for c in load_checks(directory) if c.name == "reconciliation")
+
+
+def _load_check(path: Path) -> Check:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
     identities = tuple(
         Identity(
             name=entry["name"],
             statement=entry["statement"],
             tolerance_wan=Decimal(str(entry.get("tolerance_wan", 0))),
             sql=entry["sql"],
+            bound=entry.get("bound", "equal"),
         )
-        for entry in document["identities"]
+        for entry in document.get("identities", [])
     )
     names = [identity.name for identity in identities]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
-        raise ValueError(f"identities.yml names {', '.join(duplicated)} more than once")
+        raise ValueError(f"{path.name} names {', '.join(duplicated)} more than once")
     for identity in identities:
+        if identity.bound not in BOUNDS:
+            raise ValueError(f"{path.name}: {identity.name} has bound {identity.bound!r}, "
+                             f"not one of {', '.join(BOUNDS)}")
         identity.tolerance_fen  # noqa: B018 - validates the tolerance at load time
-    return identities
+    suites = tuple(_suite(path, entry) for entry in document.get("suites", []))
+    return Check(document["check"], bool(document["rejects"]), identities, suites)
 
 
-@cache
-def load_format_suites(directory: Path = EXPECTATIONS_DIR) -> tuple[FormatSuite, ...]:
-    document = yaml.safe_load((directory / "format.yml").read_text(encoding="utf-8"))
-    suites = []
-    for entry in document["suites"]:
-        table = entry["table"]
-        if table not in RAW_TABLES:
-            raise ValueError(f"format.yml: unknown raw table {table!r}")
-        expectations = tuple(
-            FormatExpectation(e["type"], dict(e["kwargs"]), e["description"])
-            for e in entry["expectations"]
+def _suite(path: Path, entry: dict[str, Any]) -> FormatSuite:
+    table = entry["table"]
+    if table not in RAW_TABLES:
+        raise ValueError(f"{path.name}: unknown raw table {table!r}")
+    expectations = []
+    for e in entry["expectations"]:
+        where = e.get("where")
+        expectation = FormatExpectation(
+            e["type"], dict(e["kwargs"]), e["description"],
+            (where["column"], tuple(where["is_in"])) if where else None,
         )
-        for expectation in expectations:
-            if expectation.column not in RAW_TABLES[table]:
-                raise ValueError(f"format.yml: {table} has no column {expectation.column!r}")
-        suites.append(FormatSuite(table, str(entry["table_no"]), expectations))
-    return tuple(suites)
+        for column in (expectation.column, *([where["column"]] if where else [])):
+            if column not in RAW_TABLES[table]:
+                raise ValueError(f"{path.name}: {table} has no column {column!r}")
+        expectations.append(expectation)
+    return FormatSuite(table, str(entry["table_no"]), tuple(expectations))

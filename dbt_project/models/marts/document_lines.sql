@@ -1,6 +1,6 @@
 -- Every line of every document version in dim_document, counted by table and kind: parsed
--- into a row, recognised as layout (title, unit, header, blank, total, note), kept as text
--- (tables 12 and 14) or not understood. Nothing is dropped without being counted here.
+-- into a row, recognised as layout (title, unit, header, blank, total, note), or not
+-- understood. Nothing is dropped without being counted here.
 
 with versions as (
     select document_id, source_sha256, fiscal_year, department_name, status

@@ -6,12 +6,18 @@ renamed as (
     select
         document_id,
         table_no,
+        project_line,
+        project_code,
         activity,
-        indicator,
+        level1,
+        level2,
+        level3,
         operator,
         target_text,
+        target_value,
         unit,
-        source_line
+        source_line,
+        flags
     from source
 )
 
