@@ -68,14 +68,17 @@ class Line:
     no: int
     text: str
     cells: tuple[str, ...]
+    # The non-empty cells; every reader asks for them, so they are split once.
+    filled: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, no: int, text: str) -> Line:
+        cells = tuple(split_cells(text))
+        return cls(no, text, cells, tuple(cell for cell in cells if cell))
 
     @property
     def blank(self) -> bool:
         return not self.cells
-
-    @property
-    def filled(self) -> list[str]:
-        return [cell for cell in self.cells if cell]
 
 
 @dataclass(slots=True)
@@ -122,7 +125,7 @@ def split_sections(raw_lines: list[str]) -> tuple[list[Line], list[Section]]:
     preamble: list[Line] = []
     sections: list[Section] = []
     for index, text in enumerate(raw_lines, start=1):
-        line = Line(index, text, tuple(split_cells(text)))
+        line = Line.of(index, text)
         title = title_table_no(line)
         if title and sections and sections[-1].table_no == title[0]:
             sections[-1].repeated_titles.append(index)

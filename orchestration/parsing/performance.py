@@ -52,8 +52,8 @@ class PerformanceResult:
 
 def _frame(table: str, records: list[dict[str, object]]) -> pl.DataFrame:
     schema = RAW_TABLES[table]
-    rows = [{name: record.get(name) for name in schema} for record in records]
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return pl.DataFrame({name: [record.get(name) for record in records] for name in schema},
+                        schema=schema)
 
 
 def _flags(*names: str | None) -> str | None:
@@ -62,7 +62,7 @@ def _flags(*names: str | None) -> str | None:
 
 
 def _half_width(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 # --- numbers ------------------------------------------------------------------------------
@@ -190,6 +190,11 @@ def _indicator_record(
 # --- 12 项目支出绩效目标表 --------------------------------------------------------------------
 
 
+def _may_be_header(text: str) -> bool:
+    """A cheap first look: a header row prints 项目名称 or 财政资金, however spaced."""
+    return "称" in text or "资" in text
+
+
 def _is_project_header_row(labels: list[str]) -> bool:
     return ("项目名称" in labels and any(label.startswith("一级指标") for label in labels)) or (
         "财政资金" in labels and "其他资金" in labels
@@ -204,7 +209,6 @@ def read_project_table(section: Section, file: str) -> PerformanceResult:
     after_page_break = False
     for line in section.lines:
         unit = unit_of(line)
-        labels = [normalise_label(cell) for cell in line.filled]
         if line.blank:
             result.kinds[line.no] = "blank"
             continue
@@ -212,7 +216,8 @@ def read_project_table(section: Section, file: str) -> PerformanceResult:
             page_unit = unit
             result.kinds[line.no] = "unit"
             continue
-        if _is_project_header_row(labels):
+        if _may_be_header(line.text) and _is_project_header_row(
+                [normalise_label(cell) for cell in line.filled]):
             result.kinds[line.no] = "header"
             after_page_break = project is not None
             continue

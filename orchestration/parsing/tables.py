@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .amounts import AMOUNT_DTYPE, convert_amounts, describe_invalid
+from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid
 from .grid import (
     Column,
     Grid,
@@ -120,17 +120,13 @@ class _Reader:
         amount_columns = [name for name, dtype in schema.items() if dtype == AMOUNT_DTYPE]
         text_schema = {name: (pl.Int32 if name == "source_line" else pl.String) for name in schema}
         rows = [{**{name: record.get(name) for name in schema}, **constants} for record in records]
-        frame = pl.DataFrame(rows, schema=text_schema, orient="row") if rows else pl.DataFrame(
-            schema=text_schema
-        )
-        if frame.height and amount_columns:
+        if rows and amount_columns:
             if self.unit is None:
                 first = records[0]["source_line"]
                 self.issue("no amount unit line (金额单位：万元 or 元) before the amounts",
                            self.line(first))
                 return pl.DataFrame(schema=schema)
-            frame, bad = convert_amounts(frame, amount_columns, self.unit)
-            bad_rows = sorted({row for row, _, _ in bad})
+            bad = convert_cells(rows, amount_columns, self.unit)
             for row, column_key, text in bad:
                 line = self.line(records[row]["source_line"])
                 self.result.issues.append(
@@ -138,11 +134,14 @@ class _Reader:
                           self.table_no, line.no, text)
                 )
                 self.result.kinds[line.no] = "not_understood"
-            if bad_rows:
-                frame = frame.with_row_index("_row").filter(
-                    ~pl.col("_row").is_in(bad_rows)
-                ).drop("_row")
-        return frame.cast(schema).select(list(schema))
+            bad_rows = {row for row, _, _ in bad}
+            rows = [row for index, row in enumerate(rows) if index not in bad_rows]
+        if not rows:
+            return pl.DataFrame(schema=schema)
+        # Column by column: building from row dicts costs several times more (measured).
+        frame = pl.DataFrame({name: [row[name] for row in rows] for name in schema},
+                             schema=text_schema)
+        return frame.cast(schema)
 
     def totals(self, grid: Grid) -> pl.DataFrame:
         """The printed 合计 rows, one record per amount column."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .issues import DocumentError, Issue
@@ -81,12 +82,14 @@ def canonical_name(name: str) -> str:
 
 def canonical_code(cell: str) -> str:
     """Codes in half-width form (full-width digits and dashes are common in extracted text)."""
-    return unicodedata.normalize("NFKC", cell)
+    return cell if cell.isascii() else unicodedata.normalize("NFKC", cell)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_label(label: str) -> str:
     """A header or row label in comparable form: NFKC (full-width to half-width), no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
+    # Cached: the same labels recur on every page and in every document of a run.
+    return "".join(unicodedata.normalize("NFKC", label).split())
 
 
 def _line_ending(text: str) -> str:
