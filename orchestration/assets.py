@@ -1,6 +1,8 @@
 """The path of a document: ingest -> quality -> (dbt) transform -> publish."""
 
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import dagster as dg
 
@@ -8,11 +10,12 @@ from orchestration.parsing import RAW_TABLES, ParsedDocument
 from orchestration.partitions import document_partitions
 from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
+from orchestration.settings import parse_workers
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     UnreadableDocument,
     known_documents,
-    read_document,
+    read_documents,
     store_documents,
 )
 from orchestration.warehouse.promote import promote_documents
@@ -43,59 +46,84 @@ def raw_documents(
 ) -> dg.MaterializeResult:
     """Each document file parsed into typed tables in the raw schema, replacing its old rows."""
     files = {f.document_id: f for f in discover(warehouse.settings.raw_dir)[0]}
-    read: list[ParsedDocument | UnreadableDocument] = []
-    unchanged: list[str] = []
-    missing: list[str] = []
+    keys = context.partition_keys
+    missing = [key for key in keys if key not in files]
+    present = [files[key] for key in keys if key in files]
+    read: list[DocumentSummary] = []
+    unchanged = 0
+    rows: Counter[str] = Counter()
+    # Stored a batch at a time, so memory holds a batch of parsed documents, not the run's.
+    batch: list[ParsedDocument | UnreadableDocument] = []
     with warehouse.connect() as con:
-        known = known_documents(con)
-        for key in context.partition_keys:
-            file = files.get(key)
-            if file is None:
-                missing.append(key)
-                continue
-            document = read_document(file, None if config.reread else known.get(key))
+        documents = read_documents(present, known_documents(con), reread=config.reread,
+                                   workers=parse_workers())
+        for _, document in documents:
             if document is None:
-                unchanged.append(key)
-            else:
-                read.append(document)
-        store_documents(con, read, run_id=context.run.run_id)
+                unchanged += 1
+                continue
+            batch.append(document)
+            read.append(_report_document(context, document, verbose=len(present) <= 20))
+            if isinstance(document, ParsedDocument):
+                rows.update({t: f.height for t, f in document.frames.items() if t in _COUNTED})
+            if len(batch) >= STORE_BATCH:
+                store_documents(con, batch, run_id=context.run.run_id)
+                batch.clear()
+        store_documents(con, batch, run_id=context.run.run_id)
 
-    for document in read:
-        _report_document(context, document)
     for key in missing:
         context.log.warning(f"{key}: the file is gone; its published figures stay until removed")
-    parsed = [d for d in read if isinstance(d, ParsedDocument)]
-    rows = {
-        table: sum(d.frames[table].height for d in parsed if table in d.frames)
-        for table in ("expenditure", "general_budget_expenditure", "basic_expenditure",
-                      "budget_summary", "revenue", "purchased_services")
-    }
+    unreadable = sum(1 for d in read if d.lines is None)
+    context.log.info(f"{len(read)} document(s) read ({unreadable} unreadable), {unchanged} "
+                     "unchanged since the last build")
     return dg.MaterializeResult(
         metadata={
             "documents_read": len(read),
-            "documents_unchanged": len(unchanged),
+            "documents_unchanged": unchanged,
             "documents_missing": dg.MetadataValue.json(missing),
-            "unreadable": len(read) - len(parsed),
-            "rows_read": dg.MetadataValue.json(rows),
+            "unreadable": unreadable,
+            "rows_read": dg.MetadataValue.json(dict(sorted(rows.items()))),
             "preview": dg.MetadataValue.md(_documents_table(read)),
         }
     )
 
 
+# Documents stored per transaction: large enough that DuckDB inserts in bulk, small enough that
+# a thousand-document run never holds more than this many parsed documents.
+STORE_BATCH = 100
+_COUNTED = ("expenditure", "general_budget_expenditure", "basic_expenditure", "budget_summary",
+            "revenue", "purchased_services")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """What the run's metadata keeps of a document once its rows are stored."""
+
+    document_id: str
+    fiscal_year: int | None = None
+    department_name: str | None = None
+    lines: int | None = None
+    problems: int = 0
+    problem: str | None = None
+
+
 def _report_document(
-    context: dg.AssetExecutionContext, document: ParsedDocument | UnreadableDocument
-) -> None:
+    context: dg.AssetExecutionContext, document: ParsedDocument | UnreadableDocument,
+    *, verbose: bool,
+) -> DocumentSummary:
     if isinstance(document, UnreadableDocument):
         context.log.warning(f"{document.issue}")
+        summary = DocumentSummary(document.file.document_id, problem=document.issue.message)
         metadata: dict[str, dg.RawMetadataValue] = {"problem": str(document.issue)}
-        key = document.file.document_id
     else:
         rejecting = [i for i in document.issues if i.rejects]
-        context.log.info(
-            f"read {document.document_id}: {document.fiscal_year} {document.department_name}, "
-            f"{document.line_total} lines, {len(rejecting)} problems"
-        )
-        key = document.document_id
+        summary = DocumentSummary(document.document_id, document.fiscal_year,
+                                  document.department_name, document.line_total, len(rejecting))
+        if verbose or rejecting:
+            context.log.info(
+                f"read {document.document_id}: {document.fiscal_year} "
+                f"{document.department_name}, {document.line_total} lines, "
+                f"{len(rejecting)} problems"
+            )
         metadata = {
             "fiscal_year": document.fiscal_year or 0,
             "department_name": document.department_name or "",
@@ -106,20 +134,22 @@ def _report_document(
             ),
             "problems": dg.MetadataValue.json([str(i) for i in rejecting[:20]]),
         }
-    context.log_event(
-        dg.AssetObservation(asset_key=context.asset_key, partition=key, metadata=metadata)
-    )
+    context.log_event(dg.AssetObservation(
+        asset_key=context.asset_key, partition=summary.document_id, metadata=metadata,
+    ))
+    return summary
 
 
-def _documents_table(documents: list[ParsedDocument | UnreadableDocument]) -> str:
+def _documents_table(documents: list[DocumentSummary]) -> str:
     lines = ["| document | year | department | lines | problems |", "|---|---|---|---|---|"]
     for d in documents[:50]:
-        if isinstance(d, UnreadableDocument):
-            lines.append(f"| {d.file.document_id} | | | | {d.issue.message} |")
+        if d.lines is None:
+            lines.append(f"| {d.document_id} | | | | {d.problem} |")
         else:
-            problems = sum(1 for i in d.issues if i.rejects)
             lines.append(f"| {d.document_id} | {d.fiscal_year} | {d.department_name} | "
-                         f"{d.line_total} | {problems} |")
+                         f"{d.lines} | {d.problems} |")
+    if len(documents) > 50:
+        lines.append(f"| … and {len(documents) - 50} more | | | | |")
     return "\n".join(lines)
 
 

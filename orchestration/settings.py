@@ -22,8 +22,12 @@ BUILD_DB_ENV = "BUDGET_BUILD_DB"
 CROSSWALK_ENV = "BUDGET_CROSSWALK"
 RENAMES_ENV = "BUDGET_DEPARTMENT_RENAMES"
 
+# Processes that parse documents when a run has many (default: one per core).
+PARSE_WORKERS_ENV = "BUDGET_PARSE_WORKERS"
+
 # Every variable a Settings reads, in one place (tests clear them all).
-SETTING_VARIABLES = (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, CROSSWALK_ENV, RENAMES_ENV)
+SETTING_VARIABLES = (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, CROSSWALK_ENV, RENAMES_ENV,
+                     PARSE_WORKERS_ENV)
 
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -89,6 +93,16 @@ class Settings:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = str(path)
+
+
+def parse_workers() -> int:
+    value = os.environ.get(PARSE_WORKERS_ENV)
+    if value:
+        try:
+            return max(int(value), 1)
+        except ValueError:
+            raise ValueError(f"{PARSE_WORKERS_ENV}={value!r}: expected a whole number") from None
+    return os.cpu_count() or 1
 
 
 def _optional_path(argument: str | Path | None, variable: str) -> Path | None:
