@@ -124,6 +124,11 @@ def read_file(file: DocumentFile, data: bytes) -> ParsedDocument | UnreadableDoc
         )
     except DocumentError as error:
         return UnreadableDocument(file, sha256, len(data), error.issue)
+    except Exception as error:  # noqa: BLE001 - a parser bug must cost one document, not the run
+        issue = Issue(file.document_id, f"the reader failed on this file ({type(error).__name__}: "
+                                        f"{error}); please report it with the file",
+                      check_name="decode")
+        return UnreadableDocument(file, sha256, len(data), issue)
 
 
 def store_documents(
