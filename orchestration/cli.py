@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from orchestration.settings import Settings
 from orchestration.warehouse.discovery import DocumentFile, IgnoredFile, discover
 
 EXIT_PUBLISHED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+# Past this many, published documents are counted by year rather than listed.
+LISTED_DOCUMENTS = 30
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,10 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     docs.add_argument("--warehouse", help="the published DuckDB file the build wrote "
                                           "(default $BUDGET_WAREHOUSE or data/warehouse.duckdb)")
+    synth = commands.add_parser(
+        "synth", help="write a generated corpus in the seed's layout, for tests, demos and "
+                      "benchmarks (never into data/raw)")
+    synth.add_argument("--departments", type=int, required=True, metavar="D")
+    synth.add_argument("--years", required=True, metavar="A-B", help="e.g. 2017-2026")
+    synth.add_argument("--out", required=True, metavar="DIR")
+    synth.add_argument("--seed", type=int, default=0, metavar="N")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if args.command == "synth":
+        return write_synthetic_corpus(args.departments, args.years, Path(args.out), args.seed)
     if args.command == "docs":
         return write_docs(Settings.from_env(warehouse=args.warehouse))
     return run_build(
@@ -124,6 +136,27 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     if summary.failed_steps:
         return EXIT_USAGE
     return EXIT_REJECTED if summary.rejected else EXIT_PUBLISHED
+
+
+def write_synthetic_corpus(department_count: int, years: str, out: Path, seed: int) -> int:
+    from orchestration import synth
+
+    console = Console(stderr=True)
+    try:
+        first_year, last_year = synth.parse_years(years)
+        if department_count < 1:
+            raise ValueError("--departments must be at least 1")
+        if out.resolve().is_relative_to(Settings.from_env().raw_dir.resolve()):
+            raise ValueError(f"{out} is inside the raw folder: generated documents never go there")
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        return EXIT_USAGE
+    started = time.perf_counter()
+    paths = synth.write_corpus(out, department_count, first_year, last_year, seed)
+    size = sum(path.stat().st_size for path in paths)
+    console.print(f"Wrote {len(paths):,} documents ({size / 1e6:,.1f} MB) under {out} "
+                  f"in {time.perf_counter() - started:.1f} s")
+    return EXIT_PUBLISHED
 
 
 def write_docs(settings: Settings) -> int:
@@ -239,8 +272,13 @@ def print_summary(
     out.print()
     out.print(f"[bold]Documents[/bold]: {len(summary.published)} published, "
               f"{len(summary.rejected)} rejected")
-    for document_id, year, department in summary.published:
-        out.print(f"  [green]✓[/green] {document_id} ({year} {department})")
+    if len(summary.published) <= LISTED_DOCUMENTS:
+        for document_id, year, department in summary.published:
+            out.print(f"  [green]✓[/green] {document_id} ({year} {department})")
+    else:
+        by_year = Counter(year for _, year, _ in summary.published)
+        out.print("  [green]✓[/green] " + ", ".join(
+            f"{year}: {count}" for year, count in sorted(by_year.items())))
     for document_id, reasons in summary.rejected:
         out.print(f"  [red]✗[/red] {document_id}", highlight=False)
         out.print(reasons, highlight=False)
