@@ -86,8 +86,10 @@ def split_exactly(total: int, weights: list[int]) -> list[int]:
     """`total` fen shared in proportion to `weights`, the remainder on the largest share."""
     if not weights:
         return []
-    weight_sum = sum(weights) or len(weights)
-    shares = [total * (w or (0 if sum(weights) else 1)) // weight_sum for w in weights]
+    if not any(weights):
+        weights = [1] * len(weights)
+    weight_sum = sum(weights)
+    shares = [total * weight // weight_sum for weight in weights]
     shares[max(range(len(weights)), key=lambda i: weights[i])] += total - sum(shares)
     return shares
 
