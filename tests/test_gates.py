@@ -15,6 +15,7 @@ import yaml
 
 from conftest import rows
 from documents import add_one_fen, edit_cell, seed_text
+from orchestration.quality import gates
 from orchestration.quality.gates import run_quality_gates
 from orchestration.quality.suites import load_identities
 from orchestration.settings import EXPECTATIONS_DIR
@@ -101,11 +102,15 @@ def gated(tmp_path_factory: pytest.TempPathFactory):
     documents += [_document(name, edit_cell(text, line, index, value))
                   for name, (line, index, value, _, _) in FORMAT_CASES.items()]
     root = tmp_path_factory.mktemp("gates")
-    with connect(root / "work.duckdb") as con:
+    with connect(root / "work.duckdb") as con, pytest.MonkeyPatch.context() as patch:
         ensure_schema(con)
         store_documents(con, [read_file(file, data) for file, data in documents], run_id="t")
+        # Validated 16 documents to a GX run, so every case below also checks that results
+        # merged across chunks land on the right document.
+        patch.setattr(gates, "GATE_CHUNK", 16)
         report = run_quality_gates(con, [file.document_id for file, _ in documents],
                                    data_docs_dir=root / "data_docs")
+        assert {o.documents_checked for o in report.outcomes.values()} == {len(documents)}
         # The rejecting checks; the performance warnings have tests of their own.
         results = rows(con, "select document_id, check_name, identity, table_no, source_line, "
                             "success, message from raw.check_results "
@@ -185,3 +190,13 @@ def test_a_tolerance_finer_than_one_fen_is_refused(tmp_path):
         text.replace("tolerance_wan: 0\n", "tolerance_wan: 0.0000005\n", 1), encoding="utf-8")
     with pytest.raises(ValueError, match="not a whole number of fen"):
         load_identities(suites)
+
+
+def test_the_report_names_the_documents_the_results_name(gated):
+    """The Dagster checks show the report's failures: merged over chunks, they are the recorded
+    ones."""
+    report, results = gated
+    reported = {d for o in report.outcomes.values() if o.rejects for d in o.failed_documents}
+    recorded = {r[0] for r in results if not r[5]}
+    assert reported == recorded
+    assert len(recorded) == len(ONE_FEN_CASES) + len(FORMAT_CASES)

@@ -69,7 +69,7 @@ class Line:
     text: str
     cells: tuple[str, ...]
     # The non-empty cells; every reader asks for them, so they are split once.
-    filled: tuple[str, ...] = ()
+    filled: tuple[str, ...]
 
     @classmethod
     def of(cls, no: int, text: str) -> Line:
