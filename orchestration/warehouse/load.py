@@ -41,6 +41,10 @@ class UnreadableDocument:
     size_bytes: int
     issue: Issue
 
+    @property
+    def document_id(self) -> str:
+        return self.file.document_id
+
 
 @dataclass(frozen=True, slots=True)
 class KnownDocument:
@@ -116,19 +120,19 @@ def needs_reading(file: DocumentFile, known: KnownDocument | None) -> bool:
 
 
 def read_file(file: DocumentFile, data: bytes) -> ParsedDocument | UnreadableDocument:
-    sha256 = hashlib.sha256(data).hexdigest()
     try:
         return parse_document(
             data, document_id=file.document_id, source_file=file.document_id,
             folder_year=file.folder_year,
         )
     except DocumentError as error:
-        return UnreadableDocument(file, sha256, len(data), error.issue)
+        issue = error.issue
     except Exception as error:  # noqa: BLE001 - a parser bug must cost one document, not the run
         issue = Issue(file.document_id, f"the reader failed on this file ({type(error).__name__}: "
                                         f"{error}); please report it with the file",
                       check_name="decode")
-        return UnreadableDocument(file, sha256, len(data), issue)
+    # parse_document hashes what it reads; only a file it could not read is hashed here.
+    return UnreadableDocument(file, hashlib.sha256(data).hexdigest(), len(data), issue)
 
 
 def store_documents(
@@ -141,7 +145,7 @@ def store_documents(
     if not documents:
         return
     now = datetime.now(UTC)
-    ids = pl.DataFrame({"document_id": [_document_id(d) for d in documents]})
+    ids = pl.DataFrame({"document_id": [d.document_id for d in documents]})
     document_rows = pl.DataFrame(
         [_document_row(d, run_id, now) for d in documents],
         schema=polars_schema(DOCUMENT_COLUMNS),
@@ -163,19 +167,11 @@ def store_documents(
         insert_frame(con, "raw.check_results", check_rows)
         for table in RAW_TABLES:
             frames = [
-                d.frame(table).with_columns(pl.lit(d.document_id).alias("document_id"))
-                for d in parsed
+                frame.with_columns(pl.lit(d.document_id).alias("document_id"))
+                for d in parsed if (frame := d.frames.get(table)) is not None and frame.height
             ]
-            frame = pl.concat([f for f in frames if f.height], how="vertical") if any(
-                f.height for f in frames) else None
-            if frame is not None:
-                insert_frame(con, f"raw.{table}", frame)
-
-
-def _document_id(document: ParsedDocument | UnreadableDocument) -> str:
-    if isinstance(document, ParsedDocument):
-        return document.document_id
-    return document.file.document_id
+            if frames:
+                insert_frame(con, f"raw.{table}", pl.concat(frames, how="vertical"))
 
 
 def _document_row(
@@ -184,8 +180,8 @@ def _document_row(
     common = {"parser_version": PARSER_VERSION, "parsed_at": now, "run_id": run_id}
     if isinstance(document, UnreadableDocument):
         return {
-            "document_id": document.file.document_id,
-            "source_file": document.file.document_id,
+            "document_id": document.document_id,
+            "source_file": document.document_id,
             "source_sha256": document.source_sha256,
             "size_bytes": document.size_bytes,
             "status": "rejected",
@@ -213,7 +209,7 @@ def _parse_check_rows(
     document: ParsedDocument | UnreadableDocument, now: datetime
 ) -> list[dict[str, object]]:
     if isinstance(document, UnreadableDocument):
-        return [issue_row(document.file.document_id, document.source_sha256, document.issue, now)]
+        return [issue_row(document.document_id, document.source_sha256, document.issue, now)]
     if not document.issues:
         return [{
             "document_id": document.document_id,
