@@ -31,6 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration import synth
+from orchestration.markdown import markdown_table
 from orchestration.parsing import RAW_TABLES, parse_document
 from orchestration.settings import PROJECT_ROOT, SETTING_VARIABLES
 from orchestration.warehouse.discovery import discover
@@ -387,7 +388,7 @@ def describe_machine() -> str:
 
 
 def _markdown(rows: list[Row], machine: str, *, smoke: bool) -> str:
-    lines = ["| measure | result | target | met |", "|---|---|---|---|"]
-    lines += [f"| {r.measure} | {r.result} | {r.target} | {r.verdict} |" for r in rows]
+    table = markdown_table([(r.measure, r.result, r.target, r.verdict) for r in rows],
+                           ["measure", "result", "target", "met"])
     mode = " (smoke mode: a few documents, no targets judged)" if smoke else ""
-    return f"Machine: {machine}{mode}\n\n" + "\n".join(lines) + "\n"
+    return f"Machine: {machine}{mode}\n\n{table}\n"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from orchestration.markdown import markdown_table
 from orchestration.parsing import RAW_TABLES, ParsedDocument
 from orchestration.partitions import document_partitions
 from orchestration.report import write_report
@@ -112,7 +113,7 @@ def _report_document(
 ) -> DocumentSummary:
     if isinstance(document, UnreadableDocument):
         context.log.warning(f"{document.issue}")
-        summary = DocumentSummary(document.file.document_id, problem=document.issue.message)
+        summary = DocumentSummary(document.document_id, problem=document.issue.message)
         metadata: dict[str, dg.RawMetadataValue] = {"problem": str(document.issue)}
     else:
         rejecting = [i for i in document.issues if i.rejects]
@@ -140,17 +141,15 @@ def _report_document(
     return summary
 
 
-def _documents_table(documents: list[DocumentSummary]) -> str:
-    lines = ["| document | year | department | lines | problems |", "|---|---|---|---|---|"]
-    for d in documents[:50]:
-        if d.lines is None:
-            lines.append(f"| {d.document_id} | | | | {d.problem} |")
-        else:
-            lines.append(f"| {d.document_id} | {d.fiscal_year} | {d.department_name} | "
-                         f"{d.lines} | {d.problems} |")
-    if len(documents) > 50:
-        lines.append(f"| … and {len(documents) - 50} more | | | | |")
-    return "\n".join(lines)
+def _documents_table(documents: list[DocumentSummary], limit: int = 50) -> str:
+    rows: list[tuple[object, ...]] = [
+        (d.document_id, None, None, None, d.problem) if d.lines is None
+        else (d.document_id, d.fiscal_year, d.department_name, d.lines, d.problems)
+        for d in documents[:limit]
+    ]
+    if len(documents) > limit:
+        rows.append((f"… and {len(documents) - limit} more", None, None, None, None))
+    return markdown_table(rows, ["document", "year", "department", "lines", "problems"])
 
 
 # The tables the gate leaves final for a build, one asset each: dbt reads them as sources.
@@ -225,7 +224,7 @@ def accepted_documents(
                     {f"{y} {d}": str(t) for y, d, _, t in accepted.iter_rows()}
                 ),
                 "preview": dg.MetadataValue.md(
-                    _markdown(accepted.head(50).rows(), accepted.columns)
+                    markdown_table(accepted.head(50).rows(), accepted.columns)
                 ),
             }
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
@@ -275,7 +274,7 @@ def reference_files(
                 "dagster/row_count": frame.height,
                 "file": str(path) if path else "none (only the dbt seed)",
                 "preview": dg.MetadataValue.md(
-                    _markdown(frame.head(20).rows(), frame.columns) if frame.height else "none"
+                    markdown_table(frame.head(20).rows(), frame.columns) if frame.height else "none"
                 ),
             },
         )
@@ -299,7 +298,7 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
                 "data_docs": dg.MetadataValue.path(
                     str(warehouse.settings.build_dir / "data_docs" / "index.html")),
                 "preview": dg.MetadataValue.md(
-                    _markdown(list(result.row_counts.items()), ["table", "rows"])
+                    markdown_table(list(result.row_counts.items()), ["table", "rows"])
                 ),
             }
         )
@@ -319,9 +318,3 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
         })
 
     return [published_warehouse, run_report]
-
-
-def _markdown(rows: list[tuple[object, ...]], columns: list[str]) -> str:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)

@@ -15,6 +15,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration.assets import raw_documents
+from orchestration.markdown import markdown_table
 from orchestration.quality.gates import failure_message, run_quality_gates
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.database import query_frame
@@ -129,14 +130,12 @@ def _failures_markdown(failures: list[dict[str, Any]], limit: int = 50) -> str:
         return "none"
     if "left_side" not in failures[0]:
         return "\n".join(f"- {failure_message(f)}" for f in failures[:limit])
-    lines = ["| document | table | line | identity | item | left | right | difference |",
-             "|---|---|---|---|---|---|---|---|"]
-    for f in failures[:limit]:
-        lines.append(
-            f"| {f['document_id']} | {f['table_no']} | {f['source_line'] or ''} | "
-            f"{f['identity']} | {f['item']} | {f['left_side']:,.6f} | {f['right_side']:,.6f} | "
-            f"{f['difference']:,.6f} |"
-        )
+    table = markdown_table(
+        [(f["document_id"], f["table_no"], f["source_line"] or None, f["identity"], f["item"],
+          f"{f['left_side']:,.6f}", f"{f['right_side']:,.6f}", f"{f['difference']:,.6f}")
+         for f in failures[:limit]],
+        ["document", "table", "line", "identity", "item", "left", "right", "difference"],
+    )
     if len(failures) > limit:
-        lines.append(f"\n… and {len(failures) - limit} more (marts.data_quality)")
-    return "\n".join(lines)
+        table += f"\n\n… and {len(failures) - limit} more (marts.data_quality)"
+    return table

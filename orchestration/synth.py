@@ -23,6 +23,7 @@ from pathlib import Path
 from orchestration.parsing import parse_document
 from orchestration.parsing.layout import split_sections
 from orchestration.parsing.text import split_lines
+from orchestration.parsing.vocabulary import function_category_code
 from orchestration.settings import PROJECT_ROOT
 
 SEED_PATH = PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和社会保障局.txt"
@@ -344,8 +345,6 @@ def _category_labels() -> list[str]:
 
 
 def _categories(year: int) -> list[tuple[str, str]]:
-    from orchestration.parsing.vocabulary import function_category_code
-
     out = []
     for label in _category_labels():
         shown = FORMER_CATEGORY_NAMES.get(label, label) if year < RENAMED_IN else label
