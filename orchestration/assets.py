@@ -18,7 +18,6 @@ from orchestration.partitions import (
 )
 from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
-from orchestration.settings import parse_workers
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     UnreadableDocument,
@@ -76,7 +75,7 @@ def raw_documents(
     batch: list[ParsedDocument | UnreadableDocument] = []
     with warehouse.connect() as con:
         documents = read_documents(present, known_documents(con), reread=config.reread,
-                                   workers=parse_workers())
+                                   workers=warehouse.settings.parse_workers)
         for _, document in documents:
             if document is None:
                 unchanged += 1

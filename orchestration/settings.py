@@ -39,6 +39,8 @@ class Settings:
     build_db: Path
     crosswalk: Path | None = None
     department_renames: Path | None = None
+    # Processes that parse documents when a run reads many.
+    parse_workers: int = 1
 
     @property
     def build_dir(self) -> Path:
@@ -66,10 +68,11 @@ class Settings:
             build_db=build_db,
             crosswalk=_optional_path(crosswalk, CROSSWALK_ENV),
             department_renames=_optional_path(department_renames, RENAMES_ENV),
+            parse_workers=_parse_workers(),
         )
 
 
-def parse_workers() -> int:
+def _parse_workers() -> int:
     value = os.environ.get(PARSE_WORKERS_ENV)
     if value:
         try:
