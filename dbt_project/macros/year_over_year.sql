@@ -38,7 +38,10 @@ prior_targets as (
         coalesce(crosswalk.to_code, spending.code) as code,
         spending.amount,
         crosswalk.to_code is not null and crosswalk.to_code <> spending.code as remapped,
-        round(spending.amount * coalesce(crosswalk.share, 1), 6) as share_amount,
+        -- Widened: DuckDB keeps DECIMAL(18,6) × DECIMAL in 18 digits, too few from
+        -- 10^6 万元 on.
+        round(spending.amount::decimal(38, 6) * coalesce(crosswalk.share, 1), 6)
+            as share_amount,
         row_number() over (
             partition by years.department_key, years.fiscal_year, spending.scope,
                 spending.classification, spending.code

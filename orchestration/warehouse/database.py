@@ -43,7 +43,8 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
     "success": "boolean",
     "expected": "varchar",
     "observed": "varchar",
-    "difference": "decimal(18,6)",
+    # Differences of sums: wider than any one amount (DECIMAL(18,6)).
+    "difference": "decimal(38,6)",
     "message": "varchar",
     # a failed check that keeps the document out of the marts (others are warnings)
     "rejects": "boolean",
@@ -189,6 +190,7 @@ _POLARS_TYPES: dict[str, pl.DataType] = {
     "boolean": pl.Boolean(),
     "timestamptz": pl.Datetime("us", "UTC"),
     "decimal(18,6)": pl.Decimal(18, 6),
+    "decimal(38,6)": pl.Decimal(38, 6),
 }
 
 
