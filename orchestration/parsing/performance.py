@@ -454,12 +454,13 @@ def settle_projects(
             how = Attachment.PROJECT_CELL
         elif not matched and len(spanned) == 1:
             candidate = next(iter(spanned.values()))
-            # A 项目总成本 that is not the spanned project's total, or a cost above it, says
-            # the block is another project's.
-            total = candidate["total"]
-            if total is None or not (block.printed_total_cost() or any(
-                    value > total for value in block.costs())):  # type: ignore[operator]
+            # A 项目总成本 that is not the spanned project's total says the block is another's.
+            if candidate["total"] is None or not block.printed_total_cost():
                 owner, how = candidate, Attachment.PROJECT_CELL
+        total = owner["total"] if owner is not None else None
+        if total is not None and any(value > total for value in block.costs()):  # type: ignore[operator]
+            # A cost above the total: the block holds another project's indicators too.
+            owner, how = None, Attachment.UNCERTAIN
         for record in block.indicators:
             if owner is not None:
                 record["project_line"] = owner["source_line"]
