@@ -329,7 +329,7 @@ def _read_project_header(
     if match := _PROJECT.match(first):
         code, name = match.group("code").upper(), canonical_name(match.group("name").strip())
         rest.pop(0)
-    elif _CODE_ONLY.match(first) and not ("." in first or "," in first):
+    elif _CODE_ONLY.match(first):
         code = first.upper()
         flags.append("name_not_printed")
         rest.pop(0)
@@ -379,7 +379,7 @@ class _Block:
 
     @property
     def lines(self) -> range:
-        numbers = [int(record["source_line"]) for record in self.indicators]  # type: ignore[arg-type]
+        numbers = [int(str(record["source_line"])) for record in self.indicators]
         return range(min(numbers), max(numbers) + 1)
 
     def costs(self) -> list[Decimal]:
@@ -407,7 +407,7 @@ def blocks_of(indicators: list[dict[str, object]],
     blocks: list[_Block] = []
     previous: object = None
     cell: dict[str, object] | None = None
-    for record in sorted(indicators, key=lambda r: r["source_line"]):  # type: ignore[arg-type, return-value]
+    for record in sorted(indicators, key=lambda r: int(str(r["source_line"]))):
         on_cell = project_cells.get(record["source_line"])  # type: ignore[arg-type]
         if (not blocks or (record["level1"] == "产出指标" and previous != "产出指标")
                 or (on_cell is not None and cell is not None and on_cell is not cell)):
@@ -426,19 +426,20 @@ def settle_projects(
     """Settle, from the document's own figures, what the extractor left open: totals printed
     with a thousands point, the project each indicator belongs to, and grouped targets that
     cannot be thousands."""
-    # Whichever project an indicator belongs to, its cost cannot exceed the largest total.
-    totals = [project["total"] for project in projects]
-    largest = max(totals) if totals and None not in totals else None  # type: ignore[type-var]
-    bounds = (project_spending, largest)
     # Grouped targets first, against the project they are printed under: a thousands reading
-    # must not count as evidence below.
+    # the document contradicts must not count as evidence below.
     printed_under = {project["source_line"]: project for project in projects}
     for record in indicators:
-        _check_grouping(record, printed_under.get(record["project_line"]), bounds)  # type: ignore[arg-type]
+        _check_grouping(record, printed_under.get(record["project_line"]),  # type: ignore[arg-type]
+                        (project_spending,))
     blocks = blocks_of(indicators, project_cells)
     evidence = set().union(*(block.cost_evidence() for block in blocks)) if blocks else set()
     for project in projects:
         _recover_total(project, evidence)
+    # Whichever project an indicator belongs to, its cost cannot exceed the largest total.
+    totals = [project["total"] for project in projects]
+    largest = max(totals) if totals and None not in totals else None  # type: ignore[type-var]
+    bounds = (project_spending, largest)
     by_total: dict[Decimal, list[dict[str, object]]] = {}
     for project in projects:
         if project["total"] is not None:
@@ -458,8 +459,10 @@ def settle_projects(
             if candidate["total"] is None or not block.printed_total_cost():
                 owner, how = candidate, Attachment.PROJECT_CELL
         total = owner["total"] if owner is not None else None
-        if total is not None and any(value > total for value in block.costs()):  # type: ignore[operator]
-            # A cost above the total: the block holds another project's indicators too.
+        if not isinstance(total, Decimal):
+            total = None
+        # A cost above the total: the block holds another project's indicators too.
+        if total is not None and any(value > total for value in block.costs()):
             owner, how = None, Attachment.UNCERTAIN
         for record in block.indicators:
             if owner is not None:
