@@ -209,6 +209,23 @@ _IDENTITY_COLUMNS = {
 }
 
 
+# BIGINT holds every DECIMAL(18,6) amount as fen (at most 10^18 - 1), but not every difference
+# of sums of them: a difference beyond it is clamped, which keeps its sign and keeps it outside
+# any tolerance, while `difference` keeps the exact value for the message.
+_FEN_LIMIT = 2**63 - 1
+
+
+def _whole_fen(expression: str, *, clamped: bool = False) -> str:
+    """An amount in 万元 as whole fen (BIGINT). DuckDB keeps a DECIMAL(18,6) times an integer
+    in DECIMAL(18,6), which overflows from 10^6 万元 (100 亿元) on: widen first."""
+    fen = f"(({expression})::decimal(38,6) * {FEN_PER_WAN})::hugeint"
+    if clamped:
+        # Not least/greatest: they skip NULL, and a missing side must stay NULL.
+        fen = (f"case when {fen} > {_FEN_LIMIT} then {_FEN_LIMIT} "
+               f"when {fen} < -{_FEN_LIMIT} then -{_FEN_LIMIT} else {fen} end")
+    return f"({fen})::bigint"
+
+
 def compute_identities(
     con: duckdb.DuckDBPyConnection, identities: Sequence[Identity]
 ) -> pl.DataFrame:
@@ -232,7 +249,8 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
                left_side::decimal(38,6) as left_side,
                right_side::decimal(38,6) as right_side,
                (left_side::decimal(38,6) - right_side::decimal(38,6)) as difference,
-               ((left_side::decimal(38,6) - right_side::decimal(38,6)) * {FEN_PER_WAN})::bigint
+               {_whole_fen("left_side::decimal(38,6) - right_side::decimal(38,6)",
+                           clamped=True)}
                    as difference_fen,
                other_table_no::varchar as other_table_no,
                other_line::integer as other_line
@@ -258,7 +276,7 @@ def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataF
     for name in (n for n in schema if n in wanted):
         dtype = schema[name]
         if dtype == AMOUNT_DTYPE:
-            columns.append(f"({name} * {FEN_PER_WAN})::bigint as {name}")
+            columns.append(f"{_whole_fen(name)} as {name}")
         elif isinstance(dtype, pl.Decimal):
             columns.append(f"{name}::varchar as {name}")
         else:

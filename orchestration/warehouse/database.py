@@ -64,6 +64,7 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
     "success": "boolean",
     "expected": "varchar",
     "observed": "varchar",
+    # Differences of sums: wider than any one amount (DECIMAL(18,6)).
     "difference": "decimal(38,6)",
     "message": "varchar",
     # a failed check that keeps the document out of the marts (others are warnings)
