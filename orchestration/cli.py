@@ -18,7 +18,12 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.settings import Settings
-from orchestration.warehouse.discovery import DocumentFile, IgnoredFile, discover
+from orchestration.warehouse.discovery import (
+    DocumentFile,
+    IgnoredFile,
+    RawFolderError,
+    discover,
+)
 
 EXIT_PUBLISHED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 # Past this many, published documents are counted by year rather than listed.
@@ -101,7 +106,11 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
         if path is not None and not path.is_file():
             err.print(f"[red]error:[/red] {label} file not found: {path}")
             return EXIT_USAGE
-    documents, ignored = discover(settings.raw_dir)
+    try:
+        documents, ignored = discover(settings.raw_dir)
+    except RawFolderError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        return EXIT_USAGE
     if only:
         unknown = sorted(set(only) - {d.document_id for d in documents})
         if unknown:
@@ -283,7 +292,7 @@ def print_summary(
         out.print(f"  [red]✗[/red] {document_id}", highlight=False)
         out.print(reasons, highlight=False)
     for file in ignored:
-        out.print(f"  [yellow]·[/yellow] ignored {file.path}: {file.reason}", highlight=False)
+        out.print(f"  [yellow]·[/yellow] ignored {file}", highlight=False)
     if summary.checks:
         checks = Table(title="Checks", title_justify="left")
         checks.add_column("check")

@@ -35,7 +35,7 @@ def raw_folder_changes(
                if key in previous and current[key].sha256 != previous[key].sha256]
     removed = [key for key in previous if key not in current]
     for file in ignored:
-        context.log.warning(f"ignored {file.path}: {file.reason}")
+        context.log.warning(f"ignored {file}")
 
     new = new_partition_keys(context.instance, added)
     requests = []
