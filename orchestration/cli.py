@@ -17,7 +17,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.settings import Settings
+from orchestration.settings import LocationError, Settings
+from orchestration.warehouse.database import (
+    DatabaseBusy,
+    DatabaseUnusable,
+    check_writable,
+    connect,
+)
 from orchestration.warehouse.discovery import (
     DocumentFile,
     IgnoredFile,
@@ -93,6 +99,8 @@ class Summary:
     # (message) of every line of the latest read versions that the parser did not understand.
     not_understood: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    # Published documents whose file is no longer in the raw folder.
+    files_gone: list[str] = field(default_factory=list)
 
 
 def run_build(settings: Settings, only: list[str] | None = None, reread: bool = False) -> int:
@@ -117,13 +125,23 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
             err.print(f"[red]error:[/red] not a document of {settings.raw_dir}: "
                       f"{', '.join(unknown)}")
             return EXIT_USAGE
+    present = [d.document_id for d in documents]
+    if only:
         documents = [d for d in documents if d.document_id in only]
     if not documents:
         err.print(f"[red]error:[/red] no documents in {settings.raw_dir} "
                   "(expected files under <year>/ folders)")
+        for file in ignored:
+            err.print(f"  ignored {file}", highlight=False)
+        return EXIT_USAGE
+    try:
+        settings.check_locations()
+        check_writable(settings.build_db)
+    except (LocationError, DatabaseBusy, DatabaseUnusable) as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
         return EXIT_USAGE
     err.print(f"Building [bold]{settings.warehouse}[/bold] from {len(documents)} document(s) "
-              f"in {settings.raw_dir}")
+              f"in {settings.raw_dir} (working database {settings.build_db})")
     started = time.perf_counter()
     from orchestration.runner import execute_build
 
@@ -139,7 +157,12 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     except Exception as error:  # noqa: BLE001 - an environment problem, reported as one
         err.print(f"[red]error:[/red] the build could not run: {error}")
         return EXIT_USAGE
-    summary = summarise(settings, documents, result)
+    try:
+        summary = summarise(settings, documents, result, present)
+    except DatabaseBusy as error:
+        err.print(f"[red]error:[/red] the build ran but its results cannot be read: {error}",
+                  highlight=False)
+        return EXIT_USAGE
     print_summary(out, settings, summary, ignored, time.perf_counter() - started)
     out.print(f"dbt log: {log_path}")
     if summary.failed_steps:
@@ -194,8 +217,11 @@ def write_docs(settings: Settings) -> int:
     return EXIT_PUBLISHED
 
 
-def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summary:  # noqa: ANN001
-    from orchestration.warehouse.database import connect, query_frame, quote_identifier, scalar
+def summarise(
+    settings: Settings, documents: list[DocumentFile], result, present: list[str]
+) -> Summary:
+    from orchestration.warehouse.database import query_frame, quote_identifier, scalar
+    from orchestration.warehouse.load import published_without_file
 
     summary = Summary()
     for evaluation in result.get_asset_check_evaluations():
@@ -245,6 +271,7 @@ def summarise(settings: Settings, documents: list[DocumentFile], result) -> Summ
                 """,
                 [ids],
             )["message"].to_list()
+            summary.files_gone = published_without_file(con, present)
         for document_id, status, year, department, reasons in statuses.iter_rows():
             if status == "rejected":
                 summary.rejected.append((document_id, _first_reasons(reasons or [])))
@@ -293,6 +320,10 @@ def print_summary(
         out.print(reasons, highlight=False)
     for file in ignored:
         out.print(f"  [yellow]·[/yellow] ignored {file}", highlight=False)
+    for document_id in summary.files_gone:
+        out.print(f"  [yellow]·[/yellow] {document_id}: the file is gone from the raw folder; "
+                  f"its last published figures stay in the marts (to drop them, delete "
+                  f"{settings.build_dir} and build again)", highlight=False)
     if summary.checks:
         checks = Table(title="Checks", title_justify="left")
         checks.add_column("check")

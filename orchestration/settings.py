@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 
 
+class LocationError(Exception):
+    """A folder a build must write cannot be written."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     raw_dir: Path
@@ -59,7 +64,9 @@ class Settings:
         published = Path(
             warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
         ).resolve()
-        build = os.environ.get(BUILD_DB_ENV) if warehouse is None else None
+        # $BUDGET_BUILD_DB is honoured with --warehouse too: a variable the user set is never
+        # dropped in silence (the CLI prints which working database a build uses).
+        build = os.environ.get(BUILD_DB_ENV)
         build_db = Path(build).resolve() if build else default_build_db(published)
         return cls(
             raw_dir=raw,
@@ -68,6 +75,24 @@ class Settings:
             crosswalk=_optional_path(crosswalk, CROSSWALK_ENV),
             department_renames=_optional_path(department_renames, RENAMES_ENV),
         )
+
+    def check_locations(self) -> None:
+        """Create the folders a build writes and make sure it can write them, so a read-only
+        location is one clear message before the build starts rather than a failed step."""
+        if self.warehouse.is_dir():
+            raise LocationError(f"the warehouse {self.warehouse} is a folder; give the path of "
+                                "the DuckDB file to publish")
+        for what, folder in (("the warehouse's folder", self.warehouse.parent),
+                             ("the build folder", self.build_dir)):
+            if folder.exists() and not folder.is_dir():
+                raise LocationError(f"{what} {folder} is a file, not a folder")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryFile(dir=folder):
+                    pass
+            except OSError as error:
+                raise LocationError(f"{what} {folder} cannot be written: "
+                                    f"{error.strerror or error}") from None
 
     @contextmanager
     def exported(self) -> Iterator[None]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .issues import DocumentError, Issue
 

@@ -122,6 +122,19 @@ def read_documents(
         yield from zip(changed, pool.map(read_new_document, changed, chunksize=4), strict=True)
 
 
+def published_without_file(con: duckdb.DuckDBPyConnection, present: list[str]) -> list[str]:
+    """Documents in the marts whose file is no longer in the raw folder: their figures stay
+    published (the last good version is kept), which a user who removed the file must be told."""
+    with registered(con, "present_ids", pl.DataFrame({"document_id": present},
+                                                     schema={"document_id": pl.String})):
+        rows = con.execute(
+            "select document_id from accepted.documents "
+            "where document_id not in (select document_id from present_ids) "
+            "order by document_id"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def needs_reading(file: DocumentFile, known: KnownDocument | None) -> bool:
     """Unchanged bytes read by this parser version and already gated are not read again."""
     if known is None or known.parser_version != PARSER_VERSION or known.status == "pending":

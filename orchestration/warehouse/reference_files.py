@@ -89,8 +89,8 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ReferenceFileError([
-            f"{path}:{line}: not UTF-8 (byte 0x{data[error.start]:02x} at offset "
-            f"{error.start}); save the file as UTF-8 (a GBK file from Excel must be converted)"
+            (f"{path}:{line}: not UTF-8 (byte 0x{data[error.start]:02x} at offset "
+             f"{error.start}); save the file as UTF-8 (a GBK file from Excel must be converted)")
         ]) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[str] = []
@@ -113,8 +113,8 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
             header = tuple(cell.strip() for cell in record)
             missing = [c for c in columns if c not in header and c not in ("share", "note")]
             if missing:
-                raise ReferenceFileError([f"{path}:1: the header lacks {', '.join(missing)} "
-                                          f"(expected {', '.join(columns)})"])
+                raise ReferenceFileError([(f"{path}:1: the header lacks {', '.join(missing)} "
+                                           f"(expected {', '.join(columns)})")])
             continue
         if not any(cell.strip() for cell in record):
             continue
