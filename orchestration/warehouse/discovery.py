@@ -33,7 +33,8 @@ def shown(path: Path | str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DocumentFile:
-    document_id: str  # the path relative to the raw folder, e.g. "2026/北京市人力资源和社会保障局.txt"
+    # The path relative to the raw folder, e.g. "2026/北京市人力资源和社会保障局.txt".
+    document_id: str
     path: Path
     folder_year: int
     # The raw folder, resolved; reading refuses a file that has become a link out of it.
