@@ -8,7 +8,12 @@ from orchestration.assets import raw_documents
 from orchestration.jobs import build_warehouse
 from orchestration.partitions import PARTITIONS_NAME, new_partition_keys, run_tags
 from orchestration.resources import WarehouseResource
-from orchestration.warehouse.discovery import Fingerprint, discover, fingerprints
+from orchestration.warehouse.discovery import (
+    Fingerprint,
+    RawFolderError,
+    discover,
+    fingerprints,
+)
 
 
 @dg.sensor(
@@ -28,7 +33,10 @@ def raw_folder_changes(
     """
     previous = {key: Fingerprint(*value)
                 for key, value in json.loads(context.cursor or "{}").items()}
-    documents, ignored = discover(warehouse.settings.raw_dir)
+    try:
+        documents, ignored = discover(warehouse.settings.raw_dir)
+    except RawFolderError as error:
+        return dg.SensorResult(skip_reason=str(error))  # the cursor stays for the next tick
     current = fingerprints(documents, previous)
     added = [key for key in current if key not in previous]
     changed = [key for key in current
