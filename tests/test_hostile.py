@@ -248,6 +248,35 @@ def test_a_file_removed_or_replaced_by_a_link_after_discovery_costs_that_file(tm
                                   "leads to /etc/passwd, outside the raw folder: not read")
 
 
+def test_links_inside_the_raw_folder_are_followed_and_odd_names_are_not(tmp_path):
+    raw = make_raw_dir(tmp_path, {SEED_ID: b"x", "2025/a.txt": b"x"})
+    (raw / "2025" / "same.txt").symlink_to("../2026/北京市人力资源和社会保障局.txt")
+    (raw / "2027").symlink_to("2025")
+    (raw / "2025" / "tab\tand\x1bescape.txt").write_text("x")
+    documents, ignored = discover(raw)
+    assert [d.document_id for d in documents] == [
+        "2025/a.txt", "2025/same.txt", SEED_ID, "2027/a.txt", "2027/same.txt"]
+    # The names are shown with their control characters escaped.
+    assert [str(i) for i in ignored] == [
+        (f"{raw}/{year}/tab\\x09and\\x1bescape.txt: the name contains '...' or a control "
+         "character: rename the file")
+        for year in (2025, 2027)
+    ]
+
+
+def test_a_folder_with_nothing_but_stray_entries_is_exit_2_and_says_what_it_ignored(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "2026").symlink_to("/etc")
+    done = _cli("build", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert done.returncode == 2
+    assert f"error: no documents in {raw}" in done.stderr
+    assert (f"ignored {raw}/2026: a symbolic link to /etc, outside the raw folder: not followed"
+            in done.stderr)
+    _no_traceback(done.stdout + done.stderr)
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 # The crosswalk and renames files, checked against the stray build's published documents.
 
 HEADER = "classification,from_year,from_code,to_code,method,share,note\n"

@@ -13,12 +13,11 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 _YEAR_FOLDER = re.compile(r"^\d{4}$")
-# Dagster refuses these in partition keys.
-_UNUSABLE_IN_KEYS = ("...", "\a", "\b", "\f", "\n", "\r", "\t", "\v", "\0")
 
 
 class RawFolderError(Exception):
@@ -27,8 +26,10 @@ class RawFolderError(Exception):
 
 def shown(path: Path | str) -> str:
     """A path as text that can always be printed and stored: bytes of a name that is not UTF-8
-    (which Python keeps as lone surrogates) are written as \\xNN escapes."""
-    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    (which Python keeps as lone surrogates) and control characters are written as \\xNN."""
+    text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch
+                   for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +138,10 @@ def _name_problem(path: Path) -> str | None:
         path.name.encode("utf-8")
     except UnicodeEncodeError:
         return "the name is not valid UTF-8: rename the file (documents are named in UTF-8)"
-    if any(bad in path.name for bad in _UNUSABLE_IN_KEYS):
-        return ("the name contains '...' or a control character, which Dagster partition keys "
-                "refuse")
+    if "..." in path.name or any(unicodedata.category(ch) == "Cc" for ch in path.name):
+        # Dagster refuses both in partition keys, and a control character would reach every
+        # mart that names the document.
+        return "the name contains '...' or a control character: rename the file"
     return None
 
 
