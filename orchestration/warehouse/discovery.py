@@ -193,7 +193,7 @@ def fingerprints(
                 out[document.document_id] = known
             else:
                 out[document.document_id] = Fingerprint(
-                    stat_.st_size, stat_.st_mtime_ns, file_sha256(document.path)
+                    stat_.st_size, stat_.st_mtime_ns, document.sha256()
                 )
         except OSError:
             out[document.document_id] = Fingerprint(-1, -1, "")
