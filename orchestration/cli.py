@@ -18,12 +18,6 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.settings import LocationError, Settings
-from orchestration.warehouse.database import (
-    DatabaseBusy,
-    DatabaseUnusable,
-    check_writable,
-    connect,
-)
 from orchestration.warehouse.discovery import (
     DocumentFile,
     IgnoredFile,
@@ -134,6 +128,13 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
         for file in ignored:
             err.print(f"  ignored {file}", highlight=False)
         return EXIT_USAGE
+    # DuckDB, Polars and Arrow load here, not for `--help` or `synth`.
+    from orchestration.warehouse.database import (
+        DatabaseBusy,
+        DatabaseUnusable,
+        check_writable,
+    )
+
     try:
         settings.check_locations()
         check_writable(settings.build_db)
@@ -220,7 +221,12 @@ def write_docs(settings: Settings) -> int:
 def summarise(
     settings: Settings, documents: list[DocumentFile], result, present: list[str]
 ) -> Summary:
-    from orchestration.warehouse.database import query_frame, quote_identifier, scalar
+    from orchestration.warehouse.database import (
+        connect,
+        query_frame,
+        quote_identifier,
+        scalar,
+    )
     from orchestration.warehouse.load import published_without_file
 
     summary = Summary()
