@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.jobs import build_warehouse
 from orchestration.partitions import PARTITIONS_NAME, plan_run
 from orchestration.resources import WarehouseResource
-from orchestration.warehouse.discovery import discover
+from orchestration.warehouse.discovery import RawFolderError, discover
 
 
 @dg.schedule(
@@ -23,7 +23,10 @@ def daily_rebuild(
     never gated, so an unchanged folder costs a transform and a publish, which also picks up
     changes to the crosswalk, the renames and the dbt models.
     """
-    documents, _ = discover(warehouse.settings.raw_dir)
+    try:
+        documents, _ = discover(warehouse.settings.raw_dir)
+    except RawFolderError as error:
+        return dg.SkipReason(str(error))
     if not documents:
         return dg.SkipReason(f"no documents in {warehouse.settings.raw_dir}")
     plan = plan_run(context.instance, [d.document_id for d in documents], trigger="schedule")

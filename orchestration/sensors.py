@@ -8,7 +8,12 @@ from orchestration.assets import raw_documents
 from orchestration.jobs import build_warehouse
 from orchestration.partitions import PARTITIONS_NAME, plan_run
 from orchestration.resources import WarehouseResource
-from orchestration.warehouse.discovery import Fingerprint, discover, fingerprints
+from orchestration.warehouse.discovery import (
+    Fingerprint,
+    RawFolderError,
+    discover,
+    fingerprints,
+)
 
 
 @dg.sensor(
@@ -28,14 +33,17 @@ def raw_folder_changes(
     """
     previous = {key: Fingerprint(*value)
                 for key, value in json.loads(context.cursor or "{}").items()}
-    documents, ignored = discover(warehouse.settings.raw_dir)
+    try:
+        documents, ignored = discover(warehouse.settings.raw_dir)
+    except RawFolderError as error:
+        return dg.SensorResult(skip_reason=str(error))  # the cursor stays for the next tick
     current = fingerprints(documents, previous)
     added = [key for key in current if key not in previous]
     changed = [key for key in current
                if key in previous and current[key].sha256 != previous[key].sha256]
     removed = [key for key in previous if key not in current]
     for file in ignored:
-        context.log.warning(f"ignored {file.path}: {file.reason}")
+        context.log.warning(f"ignored {file}")
 
     requests = []
     new: list[str] = []

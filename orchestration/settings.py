@@ -4,6 +4,7 @@ gets the working database on its command line, orchestration/dbt.py)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,10 @@ SETTING_VARIABLES = (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, CROSSWALK_ENV, RE
 
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+
+
+class LocationError(Exception):
+    """A folder a build must write cannot be written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,9 @@ class Settings:
         published = Path(
             warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
         ).resolve()
-        build = os.environ.get(BUILD_DB_ENV) if warehouse is None else None
+        # $BUDGET_BUILD_DB is honoured with --warehouse too: a variable the user set is never
+        # dropped in silence (the CLI prints which working database a build uses).
+        build = os.environ.get(BUILD_DB_ENV)
         build_db = Path(build).resolve() if build else default_build_db(published)
         return cls(
             raw_dir=raw,
@@ -70,6 +77,24 @@ class Settings:
             department_renames=_optional_path(department_renames, RENAMES_ENV),
             parse_workers=_parse_workers(),
         )
+
+    def check_locations(self) -> None:
+        """Create the folders a build writes and make sure it can write them, so a read-only
+        location is one clear message before the build starts rather than a failed step."""
+        if self.warehouse.is_dir():
+            raise LocationError(f"the warehouse {self.warehouse} is a folder; give the path of "
+                                "the DuckDB file to publish")
+        for what, folder in (("the warehouse's folder", self.warehouse.parent),
+                             ("the build folder", self.build_dir)):
+            if folder.exists() and not folder.is_dir():
+                raise LocationError(f"{what} {folder} is a file, not a folder")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryFile(dir=folder):
+                    pass
+            except OSError as error:
+                raise LocationError(f"{what} {folder} cannot be written: "
+                                    f"{error.strerror or error}") from None
 
 
 def _parse_workers() -> int:

@@ -148,7 +148,7 @@ def test_discovery_lists_documents_and_explains_what_it_ignores(tmp_path):
         ("2025/部门's.txt", 2025), ("2026/a b.txt", 2026)
     ]
     assert sorted(i.path.relative_to(raw).as_posix() for i in ignored) == [
-        "2026/sub/x.txt", "drafts", "notes.txt"
+        "2026/sub", "drafts", "notes.txt"
     ]
 
 

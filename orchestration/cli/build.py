@@ -10,8 +10,8 @@ from rich.console import Console
 from orchestration.cli.exit_codes import ExitCode
 from orchestration.cli.render import print_summary
 from orchestration.cli.summary import summarise
-from orchestration.settings import Settings
-from orchestration.warehouse.discovery import discover
+from orchestration.settings import LocationError, Settings
+from orchestration.warehouse.discovery import RawFolderError, discover
 
 
 def run_build(settings: Settings, only: list[str] | None = None, reread: bool = False) -> int:
@@ -25,20 +25,41 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
         if path is not None and not path.is_file():
             err.print(f"[red]error:[/red] {label} file not found: {path}")
             return ExitCode.USAGE
-    documents, ignored = discover(settings.raw_dir)
+    try:
+        documents, ignored = discover(settings.raw_dir)
+    except RawFolderError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        return ExitCode.USAGE
     if only:
         unknown = sorted(set(only) - {d.document_id for d in documents})
         if unknown:
             err.print(f"[red]error:[/red] not a document of {settings.raw_dir}: "
                       f"{', '.join(unknown)}")
             return ExitCode.USAGE
+    present = [d.document_id for d in documents]
+    if only:
         documents = [d for d in documents if d.document_id in only]
     if not documents:
         err.print(f"[red]error:[/red] no documents in {settings.raw_dir} "
                   "(expected files under <year>/ folders)")
+        for file in ignored:
+            err.print(f"  ignored {file}", highlight=False)
+        return ExitCode.USAGE
+    # DuckDB, Polars and Arrow load here, not for `--help` or `synth`.
+    from orchestration.warehouse.database import (
+        DatabaseBusy,
+        DatabaseUnusable,
+        check_writable,
+    )
+
+    try:
+        settings.check_locations()
+        check_writable(settings.build_db)
+    except (LocationError, DatabaseBusy, DatabaseUnusable) as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
         return ExitCode.USAGE
     err.print(f"Building [bold]{settings.warehouse}[/bold] from {len(documents)} document(s) "
-              f"in {settings.raw_dir}")
+              f"in {settings.raw_dir} (working database {settings.build_db})")
     started = time.perf_counter()
     from orchestration.runner import execute_build
 
@@ -54,7 +75,12 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     except Exception as error:  # noqa: BLE001 - an environment problem, reported as one
         err.print(f"[red]error:[/red] the build could not run: {error}")
         return ExitCode.USAGE
-    summary = summarise(settings, documents, result)
+    try:
+        summary = summarise(settings, documents, result, present)
+    except DatabaseBusy as error:
+        err.print(f"[red]error:[/red] the build ran but its results cannot be read: {error}",
+                  highlight=False)
+        return ExitCode.USAGE
     print_summary(out, settings, summary, ignored, time.perf_counter() - started)
     out.print(f"dbt log: {log_path}")
     if summary.failed_steps:

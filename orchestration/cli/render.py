@@ -40,7 +40,11 @@ def print_summary(
         out.print(f"  [red]✗[/red] {rejected.document_id}", highlight=False)
         out.print(_first_reasons(rejected.reasons), highlight=False)
     for file in ignored:
-        out.print(f"  [yellow]·[/yellow] ignored {file.path}: {file.reason}", highlight=False)
+        out.print(f"  [yellow]·[/yellow] ignored {file}", highlight=False)
+    for document_id in summary.files_gone:
+        out.print(f"  [yellow]·[/yellow] {document_id}: the file is gone from the raw folder; "
+                  f"its last published figures stay in the marts (to drop them, delete "
+                  f"{settings.build_dir} and build again)", highlight=False)
     if summary.checks:
         checks = Table(title="Checks", title_justify="left")
         checks.add_column("check")

@@ -15,6 +15,7 @@ from orchestration.warehouse.database import (
     scalar,
 )
 from orchestration.warehouse.discovery import DocumentFile
+from orchestration.warehouse.load import published_without_file
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -68,11 +69,15 @@ class Summary:
     # (message) of every line of the latest read versions that the parser did not understand.
     not_understood: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    # Published documents whose file is no longer in the raw folder.
+    files_gone: list[str] = field(default_factory=list)
 
 
 def summarise(
-    settings: Settings, documents: list[DocumentFile], result: dg.ExecuteInProcessResult
+    settings: Settings, documents: list[DocumentFile], result: dg.ExecuteInProcessResult,
+    present: list[str],
 ) -> Summary:
+    """`present`: every document of the raw folder, whether or not this build selected it."""
     summary = Summary()
     gate: dict[str, list[dg.AssetCheckEvaluation]] = {}
     for evaluation in result.get_asset_check_evaluations():
@@ -110,6 +115,7 @@ def summarise(
                 """,
                 [ids],
             )["message"].to_list()
+            summary.files_gone = published_without_file(con, present)
         for verdict in verdicts:
             if verdict.status is DocumentStatus.REJECTED:
                 summary.rejected.append(RejectedDocument(verdict.document_id,

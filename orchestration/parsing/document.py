@@ -12,7 +12,7 @@ from .issues import DocumentError, Issue
 from .layout import REQUIRED_TABLES, TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument
 from .tables import read_section
-from .text import decode, split_lines
+from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
@@ -26,6 +26,7 @@ def parse_document(
     returns every table it could read and an Issue for every problem, each with its line."""
     decoded = decode(data, source_file)
     lines = split_lines(decoded.text)
+    controls = remove_controls(lines)
     preamble, sections = split_sections(lines)
     if not sections:
         raise DocumentError(
@@ -77,6 +78,12 @@ def parse_document(
         if section.table_no == "03":
             project_spending = _printed_total(result.frames.get("table_totals"), "project")
 
+    issues.extend(
+        Issue(source_file, "the line contains control characters (removed, shown as \\xNN); "
+                           "extracted text has none: re-extract the document",
+              table_of_line.get(number), number, printed, check_name="decode")
+        for number, printed in controls.items()
+    )
     missing = [t for t in REQUIRED_TABLES if t not in seen]
     if "13" in missing:
         last = sections[-1]

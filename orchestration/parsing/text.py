@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .issues import DocumentError, Issue
 
@@ -25,10 +25,11 @@ def decode(data: bytes, file: str) -> DecodedText:
     """Decode a document, detecting UTF-8 (with or without BOM) or GB18030 from the bytes."""
     if not data.strip():
         raise DocumentError(Issue(file, "the file is empty", check_name="decode"))
-    if b"\x00" in data[:_BINARY_SAMPLE]:
+    nul = data.find(b"\x00", 0, _BINARY_SAMPLE)
+    if nul >= 0:
         raise DocumentError(
-            Issue(file, "the file is binary (it contains NUL bytes), not extracted text",
-                  check_name="decode")
+            Issue(file, f"the file is binary (a NUL byte at offset {nul}), not extracted text",
+                  line=data.count(b"\n", 0, nul) + 1, check_name="decode")
         )
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8):]
@@ -57,6 +58,29 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+# Extracted text holds no control character but the tab and the line ends. A form feed or a
+# vertical tab is the page break some extractors print (pdftotext): layout, removed without a
+# word. Any other (NUL, ESC, C1 controls) is a broken extraction or a tampered file: removed so
+# it can never reach a name or a cell in the warehouse, and reported with its line.
+_PAGE_BREAKS = re.compile("[\x0b\x0c]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def remove_controls(lines: list[str]) -> dict[int, str]:
+    """Remove control characters from the lines, in place. Returns, by 1-based line number, the
+    line as it was printed with each removed character (page breaks aside) shown as an escape."""
+    found: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        if not _ANY_CONTROL.search(line):
+            continue
+        if _CONTROLS.search(line):
+            found[index + 1] = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}",
+                                             _PAGE_BREAKS.sub("", line))
+        lines[index] = _ANY_CONTROL.sub("", line)
+    return found
 
 
 # Cells carry stray spaces from the PDF extractor, including the ideographic space U+3000.

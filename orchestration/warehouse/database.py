@@ -16,6 +16,8 @@ Schemas (docs/architecture.md, "Who writes what"):
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -176,12 +178,84 @@ RAW_LAYOUT = hashlib.sha256(
 ).hexdigest()[:16]
 
 
+class DatabaseBusy(Exception):
+    """Another process holds the database file: DuckDB lets one process write a file."""
+
+    def __init__(self, path: Path, pid: int | None, holder: str):
+        self.path, self.pid = path, pid
+        if pid is None:
+            message = f"the database {path} is in use by another process ({holder})"
+            advice = "wait for it to finish"
+        else:
+            message = f"the database {path} is in use by process {pid} ({holder})"
+            advice = (f"wait for it to finish, or end it (kill {pid}) if no build or dbt run "
+                      "of yours is running")
+        super().__init__(f"{message}: {advice}")
+
+
+# DuckDB names the holder: 'Conflicting lock is held in /usr/bin/python3.11 (PID 15660)'.
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+def busy_error(path: Path, error: duckdb.Error) -> DatabaseBusy | None:
+    """The DatabaseBusy a DuckDB error means, or None when it is about something else."""
+    text = str(error)
+    if "Could not set lock" not in text and "Conflicting lock" not in text:
+        return None
+    match = _LOCK_HOLDER.search(text)
+    if match is None:
+        return DatabaseBusy(path, None, "DuckDB did not say which")
+    pid = int(match.group("pid"))
+    return DatabaseBusy(path, pid, describe_process(pid, match.group("program")))
+
+
+def describe_process(pid: int, program: str) -> str:
+    """What a process is, from its command line where the system shows it: a dbt process left
+    running by a build that was stopped holds the working database until it ends."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return program
+    words = [os.fsdecode(a) for a in arguments if a]
+    command = " ".join(" ".join(words).split())[:200] or program
+    if any(Path(word).name == "dbt" for word in words[:3]):
+        return (f"dbt, probably left running by a build that was stopped or killed: "
+                f"{command}")
+    return command
+
+
+class DatabaseUnusable(Exception):
+    """The working database cannot be opened for another reason than a lock."""
+
+
+def check_writable(path: Path) -> None:
+    """Open the database for writing and close it: raises DatabaseBusy (naming the process that
+    holds it) or DatabaseUnusable, so a build stops before it starts rather than half way."""
+    try:
+        with connect(path):
+            pass
+    except duckdb.Error as error:
+        raise DatabaseUnusable(
+            f"the working database {path} cannot be opened ({error}); if it is damaged, delete "
+            "it and build again (every document is then read again, and the last good version "
+            "kept for a rejected re-release is lost)"
+        ) from None
+
+
 @contextmanager
 def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that is always closed, so the next writer (dbt, publish) can open the file."""
+    """A connection that is always closed, so the next writer (dbt, publish) can open the file.
+
+    Raises DatabaseBusy, naming the process, when another process holds the file."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        busy = busy_error(path, error)
+        if busy is None:
+            raise
+        raise busy from None
     try:
         yield con
     finally:

@@ -29,7 +29,7 @@ from .database import (
     registered,
     transaction,
 )
-from .discovery import DocumentFile, file_sha256
+from .discovery import DocumentFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +72,26 @@ def read_document(
 
 
 def read_new_document(file: DocumentFile) -> ParsedDocument | UnreadableDocument:
-    size = file.path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        issue = Issue(file.document_id, f"the file is {size / 1e6:.1f} MB; a budget document "
-                                        f"is at most {MAX_DOCUMENT_BYTES / 1e6:.0f} MB of text",
+    try:
+        size = file.path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            issue = Issue(file.document_id, f"the file is {size / 1e6:.1f} MB; a budget "
+                                            f"document is at most "
+                                            f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB of text",
+                          check_name="decode")
+            return UnreadableDocument(file, file.sha256(), size, issue)
+        data = file.read()
+    except OSError as error:
+        # An I/O error, a permission or a file removed since discovery costs this document only.
+        issue = Issue(file.document_id, f"the file cannot be read: {error.strerror or error}",
                       check_name="decode")
-        return UnreadableDocument(file, file_sha256(file.path), size, issue)
-    return read_file(file, file.read())
+        return UnreadableDocument(file, UNREAD_SHA256, 0, issue)
+    return read_file(file, data)
+
+
+# The hash recorded for a file that could not be read: no file hashes to it, so the file is
+# read again on every build until it can be.
+UNREAD_SHA256 = ""
 
 
 # Below this many documents a run parses in its own process: starting the workers costs about
@@ -108,14 +121,28 @@ def read_documents(
         yield from zip(changed, pool.map(read_new_document, changed, chunksize=4), strict=True)
 
 
+def published_without_file(con: duckdb.DuckDBPyConnection, present: list[str]) -> list[str]:
+    """Documents in the marts whose file is no longer in the raw folder: their figures stay
+    published (the last good version is kept), which a user who removed the file must be told."""
+    with registered(con, "present_ids", pl.DataFrame({"document_id": present},
+                                                     schema={"document_id": pl.String})):
+        rows = con.execute(
+            "select document_id from accepted.documents "
+            "where document_id not in (select document_id from present_ids) "
+            "order by document_id"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def needs_reading(file: DocumentFile, known: KnownDocument | None) -> bool:
     """Unchanged bytes already read by this parser version are not read again (a version read
     but not yet gated is gated from raw by the next gate step)."""
-    return not (
-        known is not None
-        and known.parser_version == PARSER_VERSION
-        and known.source_sha256 == file_sha256(file.path)
-    )
+    if known is None or known.parser_version != PARSER_VERSION:
+        return True
+    try:
+        return known.source_sha256 != file.sha256()
+    except OSError:
+        return True  # read_new_document reports why it cannot be read
 
 
 def read_file(file: DocumentFile, data: bytes) -> ParsedDocument | UnreadableDocument:

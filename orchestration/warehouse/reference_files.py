@@ -9,6 +9,7 @@ A department rename (机构改革) says that `old_name`'s history continues unde
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -70,20 +71,65 @@ class Row:
 
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
-    """The data rows of a CSV file with the expected header; line numbers as in the file."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in columns if c not in header and c not in ("share", "note")]
-        if missing:
-            raise ReferenceFileError(
-                [f"{path}:1: the header lacks {', '.join(missing)} (expected {', '.join(columns)})"]
-            )
-        return [
-            Row(path, reader.line_num, {c: (record.get(c) or "").strip() for c in columns})
-            for record in reader
-            if any((value or "").strip() for value in record.values())
-        ]
+    """The data rows of a CSV file with the expected header; line numbers as in the file.
+
+    The file must be UTF-8 text and well-formed CSV: a quote left open would otherwise swallow
+    the rows after it into one cell without a word, so a field running over several lines, a
+    row with more fields than the header and any malformed quoting are errors with their line.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReferenceFileError([f"{path}: cannot be read: {error.strerror or error}"]) from None
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise ReferenceFileError([f"{path}:{line}: a NUL byte: the file is binary, not a CSV"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ReferenceFileError([
+            (f"{path}:{line}: not UTF-8 (byte 0x{data[error.start]:02x} at offset "
+             f"{error.start}); save the file as UTF-8 (a GBK file from Excel must be converted)")
+        ]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[str] = []
+    rows: list[Row] = []
+    header: tuple[str, ...] | None = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(f"{path}:{start}: malformed CSV ({error}); is a quote left open?")
+            break
+        if reader.line_num > start:
+            problems.append(f"{path}:{start}: a quoted field runs over lines {start}-"
+                            f"{reader.line_num}; is a quote left open?")
+            continue
+        if header is None:
+            header = tuple(cell.strip() for cell in record)
+            missing = [c for c in columns if c not in header and c not in ("share", "note")]
+            if missing:
+                raise ReferenceFileError([(f"{path}:1: the header lacks {', '.join(missing)} "
+                                           f"(expected {', '.join(columns)})")])
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            problems.append(f"{path}:{start}: {len(record)} fields, but the header has "
+                            f"{len(header)}; is a comma inside a cell not quoted?")
+            continue
+        values = dict(zip(header, record, strict=False))
+        rows.append(Row(path, start, {c: (values.get(c) or "").strip() for c in columns}))
+    if header is None:
+        problems.append(f"{path}:1: the file is empty (expected the header "
+                        f"{','.join(columns)})")
+    if problems:
+        raise ReferenceFileError(problems)
+    return rows
 
 
 def load_crosswalk(
@@ -107,6 +153,8 @@ def load_department_renames(
     seeded = read_rows(seed_file, RENAME_COLUMNS)
     user = read_rows(user_file, RENAME_COLUMNS) if user_file else []
     problems = _rename_problems(seeded + user)
+    if not problems:
+        problems = _merge_problems(con, seeded + user)
     if problems:
         raise ReferenceFileError(problems)
     frame = _frame(user, RENAME_COLUMNS, {"effective_year": pl.Int32})
@@ -144,9 +192,13 @@ def _crosswalk_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list
             try:
                 share = Decimal(v["share"])
             except InvalidOperation:
-                share = Decimal(-1)
-            if not Decimal(0) < share <= Decimal(1):
+                share = None
+            if share is None or not share.is_finite() or not Decimal(0) < share <= Decimal(1):
                 problems.append(f"{row.where()}: share {v['share']!r} is not a fraction in (0, 1]")
+                share = None
+            elif v["method"] != "split":
+                problems.append(f"{row.where()}: a share is only for split rows (this one is "
+                                f"{v['method']!r})")
         year = int(v["from_year"])
         if kind not in printed:
             printed[kind] = {(int(y), c) for y, c in query_frame(con, _PRINTED_CODES[kind])
@@ -156,13 +208,27 @@ def _crosswalk_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list
                             f"published {year} document, so it cannot be mapped from {year}")
         targets.setdefault((kind, year, v["from_code"]), []).append((row, share))
     for (kind, year, code), mapped in targets.items():
-        if len(mapped) > 1:
-            shares = [share for _, share in mapped]
-            if any(share is None for share in shares) or sum(shares) != 1:  # type: ignore[arg-type]
-                problems.append(
-                    f"{mapped[0][0].where()}: {kind} {code} ({year}) maps to {len(mapped)} codes; "
-                    "give each a share, summing to 1, to split its amount"
-                )
+        splits = [row for row, _ in mapped if row.values["method"] == "split"]
+        if not splits and len(mapped) == 1:
+            continue
+        lines = ", ".join(str(row.line) for row, _ in mapped)
+        if not splits:
+            problems.append(
+                f"{mapped[0][0].where()}: {kind} {code} ({year}) maps to {len(mapped)} codes; "
+                f"give each a share, summing to 1, to split its amount (lines {lines})"
+            )
+            continue
+        shares = [share for _, share in mapped]
+        # A lone split row, or shares that do not add up, would move more or less money than
+        # the code printed: every split must account for the whole amount.
+        if len(splits) != len(mapped) or any(share is None for share in shares) \
+                or sum(shares) != 1:  # type: ignore[arg-type]
+            total = sum(share for share in shares if share is not None)
+            problems.append(
+                f"{mapped[0][0].where()}: {kind} {code} ({year}) is split over lines {lines} "
+                f"with shares adding up to {total}; every row of a split needs method split "
+                "and a share, and the shares must add up to 1"
+            )
     return problems
 
 
@@ -188,6 +254,42 @@ def _rename_problems(rows: list[Row]) -> list[str]:
                 problems.append(f"renames form a cycle through {start}")
                 break
             visited.add(name)
+    return problems
+
+
+def _merge_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list[str]:
+    """Renames that would put two departments' documents of one year under one name.
+
+    A department's history is kept under its latest name; two departments that both published
+    in a year cannot share it, or that year would count twice in every mart."""
+    successor = {row.values["old_name"]: row.values["new_name"] for row in rows}
+    first_row = {row.values["old_name"]: row for row in rows}
+
+    def latest(name: str) -> str:
+        while name in successor:
+            name = successor[name]
+        return name
+
+    printed = con.execute(
+        "select distinct department_name, fiscal_year from accepted.documents "
+        "where department_name is not null and fiscal_year is not null"
+    ).fetchall()
+    by_key: dict[tuple[str, int], set[str]] = {}
+    for name, year in printed:
+        by_key.setdefault((latest(name), year), set()).add(name)
+    merged: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for (key, year), names in sorted(by_key.items()):
+        if len(names) > 1:
+            merged.setdefault((key, tuple(sorted(names))), []).append(year)
+    problems = []
+    for (key, names), years in merged.items():
+        where = ", ".join(first_row[name].where() for name in names if name in first_row)
+        problems.append(
+            f"{where}: the renames merge {' and '.join(names)} into {key}, but each published "
+            f"a document for {', '.join(map(str, years))}: one department's year would count "
+            "twice. A rename is for one department under a new name; record a merger of "
+            "departments by keeping their names"
+        )
     return problems
 
 
