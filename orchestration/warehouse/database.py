@@ -27,7 +27,10 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "amount_units": "varchar",
     "tables_found": "varchar",
     "parser_version": "varchar",
-    # pending (read, not yet gated) | published | rejected
+    # txt | pdf | xlsx | xls, and for the last three the extraction's libraries and version
+    "source_format": "varchar",
+    "extractor": "varchar",
+    # pending (read, not yet gated) | published | rejected | companion (a PDF of text only)
     "status": "varchar",
     "parsed_at": "timestamptz",
     "run_id": "varchar",

@@ -13,7 +13,8 @@ renamed as (
         other_basic,
         other_project,
         overall_goal,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

@@ -8,7 +8,8 @@ renamed as (
         table_no,
         column_key,
         amount,
-        source_line
+        source_line,
+        source_page
     from source
 )
 
