@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from importlib.metadata import version
 
@@ -77,20 +78,28 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
                   "supported: publish the PDF as exported from the spreadsheet or word processor",
             check_name="extract", page=scans[0],
         ))
-    candidates = [s for s in surveys if s.has_text and s.may_hold_grid]
-    unruled = [s.number for s in surveys if s.has_text and not s.may_hold_grid and s.tabular]
-    if candidates:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for survey in candidates:
+    unmapped: dict[int, list[str]] = {}
+    grid_pages = any(s.has_text and s.may_hold_grid for s in surveys)
+    with pdfplumber.open(io.BytesIO(data)) if grid_pages else nullcontext() as pdf:
+        for survey in surveys:
+            if not survey.has_text:
+                continue
+            if survey.may_hold_grid:
                 page = pdf.pages[survey.number - 1]
                 try:
-                    found = _read_ruled_page(page, survey.number, document, file)
-                    if not found and survey.tabular:
-                        unruled.append(survey.number)
+                    if _read_ruled_page(page, survey.number, document, unmapped):
+                        continue
                 finally:
                     page.close()
-    for number in sorted(unruled):
-        _report_unruled(surveys[number - 1], document, file)
+            if survey.tabular:
+                _report_unruled(survey, document, file)
+    if unmapped:
+        shown = sorted({text for texts in unmapped.values() for text in texts})[:3]
+        document.issues.append(Issue(
+            file, f"text that does not map to Unicode on pages {page_ranges(list(unmapped))} "
+                  f"({', '.join(shown)}, …): the PDF's font has no character map, so its "
+                  "figures cannot be read", check_name="extract", page=min(unmapped),
+        ))
     return document
 
 
@@ -132,7 +141,8 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
 
 
 def _read_ruled_page(
-    page: pdfplumber.page.Page, number: int, document: ExtractedDocument, file: str
+    page: pdfplumber.page.Page, number: int, document: ExtractedDocument,
+    unmapped_pages: dict[int, list[str]],
 ) -> bool:
     """Append the page's titles and grids in reading order; False when it holds no grid."""
     grids = _unframed(page, page.find_tables(_LATTICE))
@@ -157,12 +167,7 @@ def _read_ruled_page(
     lines = [text for _, texts in items for text in texts]
     unmapped = sorted({m for text in lines for m in _UNMAPPED.findall(text)})
     if unmapped:
-        document.issues.append(Issue(
-            file, f"text that does not map to Unicode on page {number} "
-            f"({', '.join(unmapped[:3])}{', …' if len(unmapped) > 3 else ''}): the PDF's font "
-            "has no character map, so its figures cannot be read", check_name="extract",
-            page=number,
-        ))
+        unmapped_pages.setdefault(number, unmapped)
         return True
     for text in lines:
         document.add_line(text, number)
