@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from orchestration.parsing.extract.model import _joins_without_space
+from orchestration.parsing.extract.model import joins_without_space
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -75,9 +75,9 @@ def wrap(text: str, width: float) -> list[str]:
                 break
             left, right = text[i - 1], text[i]
             if right == " " and i + 1 < len(text) and text[i + 1] != " " and left != " " \
-                    and not _joins_without_space(left, text[i + 1]):
+                    and not joins_without_space(left, text[i + 1]):
                 best = (i, i + 1)
-            elif " " not in (left, right) and _joins_without_space(left, right):
+            elif " " not in (left, right) and joins_without_space(left, right):
                 best = (i, i)
         if best is None:
             break
@@ -93,13 +93,13 @@ def render_pdf(pages: list[Page], *, ruled: bool = True, extra: list[Page] | Non
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, encrypt=encrypt)
     for page in [*pages, *(extra or [])]:
-        _draw_page(pdf, page, ruled)
+        draw_page(pdf, page, ruled)
         pdf.showPage()
     pdf.save()
     return out.getvalue()
 
 
-def _draw_page(pdf: canvas.Canvas, page: Page, ruled: bool) -> None:
+def draw_page(pdf: canvas.Canvas, page: Page, ruled: bool) -> None:
     columns = max((len(row) for row in page.rows), default=0)
     rows = [row + [""] * (columns - len(row)) for row in page.rows]
     widths = []

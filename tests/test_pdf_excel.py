@@ -10,14 +10,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from conftest import SEED_ID, CliRun, make_raw_dir, rows, run_cli
+from conftest import CliRun, make_raw_dir, rows, run_cli
 from documents import rename_department, seed_text
+from rendering import Page, render_pdf, render_xlsx, seed_pages
+
 from orchestration.parsing.extract import SourceFormat, extract
 from orchestration.parsing.extract.model import join_wrapped
 from orchestration.runner import execute_build
 from orchestration.settings import PROJECT_ROOT, Settings
-from rendering import Page, render_pdf, render_xlsx, seed_pages
 
 PDF_ID = "2026/北京市人力资源和社会保障局.pdf"
 XLSX_ID = "2026/北京市人力资源和社会保障局.xlsx"
@@ -97,11 +97,14 @@ def test_published_formats_build_the_text_marts(request, build_name, cli_build):
 @pytest.mark.slow
 def test_pdf_rows_carry_their_page(pdf_build):
     with duckdb.connect(str(pdf_build.warehouse), read_only=True) as con:
-        # 收支总表's first page prints 一、一般公共预算拨款收入 112,859.652716 (seed line 9); the
-        # rendering gives every seed page a PDF page, and 01 starts on the first.
-        assert rows(con, "select source_page, amount from marts.fct_revenue where table_no = '01'"
-                         " and revenue_name = '一、一般公共预算拨款收入'") == [
-            (1, Decimal("112859.652716"))]
+        # 收支总表's first page prints 一、一般公共预算拨款收入 112,859.652716 (seed line 9); its
+        # second page, after the seed's page break (line 30), 上年结转结余 15,763.256473 (line
+        # 37). The rendering gives every seed page a PDF page, and 01 starts on the first.
+        assert rows(con, "select revenue_name, amount, source_page from marts.fct_revenue "
+                         "where table_no = '01' and revenue_name in "
+                         "('一般公共预算拨款收入', '上年结转结余') order by source_line") == [
+            ("一般公共预算拨款收入", Decimal("112859.652716"), 1),
+            ("上年结转结余", Decimal("15763.256473"), 2)]
         assert rows(con, "select count(*) from marts.fct_expenditure where source_page is null"
                     ) == [(0,)]
         assert rows(con, "select source_format, extractor like 'pdfplumber %', status "
@@ -131,8 +134,8 @@ def test_a_rebuild_extracts_nothing(pdf_build):
     before = [path.stat().st_mtime_ns for path in cache]
     result = execute_build(settings, [PDF_ID, COMPANION_ID], reread=True)
     assert result.success
-    [materialization] = [m for m in result.asset_materializations_for_node("raw_documents")]
-    metadata = materialization.metadata
+    # One materialisation per partition (document), each with the run's counts.
+    metadata = result.asset_materializations_for_node("raw_documents")[0].metadata
     assert metadata["documents_read"].value == 2
     assert metadata["documents_extracted"].value == 0
     assert metadata["extractions_from_cache"].value == 2
@@ -150,10 +153,9 @@ ENCRYPTED_ID = "2026/加密局.pdf"
 def scanned_pdf(pages: list[Page]) -> bytes:
     """The document with its pages 3-5 printed as images only (a scan in the middle)."""
     from PIL import Image
+    from rendering import draw_page
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-
-    from rendering import _draw_page
 
     out = io.BytesIO()
     pdf = canvas.Canvas(out)
@@ -163,7 +165,7 @@ def scanned_pdf(pages: list[Page]) -> bytes:
             pdf.setPageSize((595, 842))
             pdf.drawImage(ImageReader(scan), 40, 40, 515, 760)
         else:
-            _draw_page(pdf, page, ruled=True)
+            draw_page(pdf, page, ruled=True)
         pdf.showPage()
     pdf.save()
     return out.getvalue()
@@ -187,7 +189,7 @@ def rejection_build(tmp_path_factory: pytest.TempPathFactory, seed_pdf: bytes) -
         PDF_ID: seed_pdf,
         SCAN_ID: scanned_pdf(pages["扫描局"]),
         # Page 4, the first page of 03 支出总表, printed without its grid; the rest ruled.
-        UNRULED_ID: _mixed_ruling(unruled[:6], unruled_page=4),
+        UNRULED_ID: _mixed_ruling(unruled, unruled_page=4),
         UNMAPPED_ID: unmapped_pdf(pages["字体局"][:6]),
         ENCRYPTED_ID: render_pdf(pages["加密局"][:6], encrypt="secret"),
     })
@@ -195,14 +197,13 @@ def rejection_build(tmp_path_factory: pytest.TempPathFactory, seed_pdf: bytes) -
 
 
 def _mixed_ruling(pages: list[Page], unruled_page: int) -> bytes:
+    from rendering import draw_page
     from reportlab.pdfgen import canvas
-
-    from rendering import _draw_page
 
     out = io.BytesIO()
     pdf = canvas.Canvas(out)
     for number, page in enumerate(pages, start=1):
-        _draw_page(pdf, page, ruled=number != unruled_page)
+        draw_page(pdf, page, ruled=number != unruled_page)
         pdf.showPage()
     pdf.save()
     return out.getvalue()
@@ -330,7 +331,8 @@ def test_real_cells_are_read_as_printed(real_extractions):
     # 2019 江苏省委办公厅 tables: page 3 (支出预算总表) sits in a page-wide frame that the
     # lattice returns as one huge first cell; unwrapped, the title is a line of its own and the
     # grid prints 合计 27,664.22 = 11,700.63 + 13,025.38 + 2,938.21.
-    office = real_extractions["jiangsu/budget/江苏省委办公厅/江苏省委办公厅2019年度部门预算公开表格.pdf"]
+    office = real_extractions[
+        "jiangsu/budget/江苏省委办公厅/江苏省委办公厅2019年度部门预算公开表格.pdf"]
     assert _page_lines(office, 3)[:4] == [
         "支出预算总表", "部门：中共江苏省委办公厅 单位：万元",
         "合计\t基本支出\t项目支出\t单位预留机动经费\t结转下年资金",

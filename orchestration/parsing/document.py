@@ -37,15 +37,9 @@ def parse_document(
         lines, encoding, line_ending = extracted.lines, None, None
     preamble, sections = split_sections(lines)
     if not sections:
-        if extracted is not None and extracted.issues:
-            # Nothing readable, and the extraction says why (a scan, an unmapped font).
-            first = extracted.issues[0]
-            raise DocumentError(dataclasses.replace(
-                first, message="; ".join(issue.message for issue in extracted.issues)))
-        raise DocumentError(
-            Issue(source_file, "no budget tables found: no title line like «预算01表 收支总表»",
-                  check_name="structure")
-        )
+        raise _unreadable(Issue(
+            source_file, "no budget tables found: no title line like «预算01表 收支总表»",
+            check_name="structure"), extracted)
 
     kinds: dict[int, str] = {}
     issues: list[Issue] = list(extracted.issues) if extracted is not None else []
@@ -91,13 +85,13 @@ def parse_document(
     missing = [t for t in REQUIRED_TABLES if t not in seen]
     if "13" in missing:
         last = sections[-1]
-        raise DocumentError(Issue(
+        raise _unreadable(Issue(
             source_file,
             "table 13 (部门整体支出绩效目标表) not found, so the document's year and department "
             f"are unknown; missing tables: {', '.join(missing)}; the last table read is "
             f"{last.table_no} at line {last.title_line} of {len(lines)} (is the file cut off?)",
             "13", check_name="structure",
-        ))
+        ), extracted)
     issues.extend(
         Issue(source_file, f"required table {t} ({TABLE_NAMES[t]}) not found", t,
               check_name="structure")
@@ -139,6 +133,16 @@ def parse_document(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
     )
+
+
+def _unreadable(issue: Issue, extracted: ExtractedDocument | None) -> DocumentError:
+    """A document nothing can be read from. When its extraction found why (a scan, an
+    unmapped font, an unruled table), that reason comes first, with its page."""
+    if extracted is None or not extracted.issues:
+        return DocumentError(issue)
+    first = extracted.issues[0]
+    reasons = [found.message for found in extracted.issues] + [issue.message]
+    return DocumentError(dataclasses.replace(first, message="; ".join(reasons)))
 
 
 # Provenance of extracted documents is added here, and only here: the readers see lines.

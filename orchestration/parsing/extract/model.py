@@ -55,7 +55,7 @@ class ExtractedDocument:
         return self.sheets[page - 1]
 
 
-def _joins_without_space(left: str, right: str) -> bool:
+def joins_without_space(left: str, right: str) -> bool:
     """Chinese is set without spaces and a figure is one word: a line wrapped between two CJK
     characters or inside a number joins with nothing; Latin words join with a space."""
     if _wide(left) or _wide(right):
@@ -78,7 +78,7 @@ def join_wrapped(text: str) -> str:
         part = part.strip()
         if not part:
             continue
-        if out and not _joins_without_space(out[-1], part[0]):
+        if out and not joins_without_space(out[-1], part[0]):
             out += " "
         out += part
     return out

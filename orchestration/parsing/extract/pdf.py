@@ -42,7 +42,8 @@ _TABULAR_LINES = 3
 # private-use code point.
 _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
 _LATTICE = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-_OBJECT_KINDS = (pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_IMAGE)
+_OBJECT_KINDS = (pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_IMAGE,
+                 pdfium_raw.FPDF_PAGEOBJ_TEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class PageSurvey:
     text: str
     paths: int
     images: int
+    glyphs: int  # text objects drawn: with no text read from them, a font without a map
 
     @property
     def has_text(self) -> bool:
@@ -78,7 +80,9 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
                   "supported: publish the PDF as exported from the spreadsheet or word processor",
             check_name="extract", page=scans[0],
         ))
-    unmapped: dict[int, list[str]] = {}
+    unmapped: dict[int, list[str]] = {
+        s.number: ["glyphs with no text"] for s in surveys if not s.has_text and s.glyphs
+    }
     grid_pages = any(s.has_text and s.may_hold_grid for s in surveys)
     with pdfplumber.open(io.BytesIO(data)) if grid_pages else nullcontext() as pdf:
         for survey in surveys:
@@ -87,7 +91,7 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
             if survey.may_hold_grid:
                 page = pdf.pages[survey.number - 1]
                 try:
-                    if _read_ruled_page(page, survey.number, document, unmapped):
+                    if read_ruled_page(page, survey.number, document, unmapped):
                         continue
                 finally:
                     page.close()
@@ -126,13 +130,13 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            paths = images = 0
+            counts = dict.fromkeys(_OBJECT_KINDS, 0)
             for obj in page.get_objects(filter=_OBJECT_KINDS, max_depth=3):
-                if obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH:
-                    paths += 1
-                else:
-                    images += 1
-            surveys.append(PageSurvey(index + 1, textpage.get_text_range(), paths, images))
+                counts[obj.type] += 1
+            surveys.append(PageSurvey(
+                index + 1, textpage.get_text_range(), counts[pdfium_raw.FPDF_PAGEOBJ_PATH],
+                counts[pdfium_raw.FPDF_PAGEOBJ_IMAGE], counts[pdfium_raw.FPDF_PAGEOBJ_TEXT],
+            ))
             textpage.close()
             page.close()
     finally:
@@ -140,7 +144,7 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
     return surveys
 
 
-def _read_ruled_page(
+def read_ruled_page(
     page: pdfplumber.page.Page, number: int, document: ExtractedDocument,
     unmapped_pages: dict[int, list[str]],
 ) -> bool:
