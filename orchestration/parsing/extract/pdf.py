@@ -28,6 +28,8 @@ EXTRACTOR = f"pdfplumber {version('pdfplumber')} + pypdfium2 {version('pypdfium2
 
 # A department's budget is 20 to 100 pages; a county's collected volume a few hundred.
 MAX_PAGES = 1000
+# An image over half the page, on a page without text, is a scan.
+_SCAN_COVER = 0.5
 # A grid has at least a few strokes; one rectangle or a rule under the header is decoration.
 _GRID_PATHS = 6
 # Two figures side by side with only spaces between them, as the cells of a row print when the
@@ -53,6 +55,12 @@ class PageSurvey:
     paths: int
     images: int
     glyphs: int  # text objects drawn: with no text read from them, a font without a map
+    # The share of the page its largest image covers: a scan fills the page, a logo does not.
+    image_cover: float = 0.0
+
+    @property
+    def scanned(self) -> bool:
+        return not self.has_text and self.image_cover >= _SCAN_COVER
 
     @property
     def has_text(self) -> bool:
@@ -73,7 +81,7 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
     document = ExtractedDocument(SourceFormat.PDF, EXTRACTOR)
     surveys = survey_pages(data, file)
     document.page_count = len(surveys)
-    scans = [s.number for s in surveys if not s.has_text and s.images]
+    scans = [s.number for s in surveys if s.scanned]
     if scans:
         document.issues.append(Issue(
             file, f"no text layer on pages {page_ranges(scans)} (scanned images); OCR is not "
@@ -131,11 +139,17 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
             page = pdf[index]
             textpage = page.get_textpage()
             counts = dict.fromkeys(_OBJECT_KINDS, 0)
+            cover = 0.0
+            width, height = page.get_size()
             for obj in page.get_objects(filter=_OBJECT_KINDS, max_depth=3):
                 counts[obj.type] += 1
+                if obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                    left, bottom, right, top = obj.get_bounds()
+                    cover = max(cover, (right - left) * (top - bottom) / (width * height))
             surveys.append(PageSurvey(
                 index + 1, textpage.get_text_range(), counts[pdfium_raw.FPDF_PAGEOBJ_PATH],
                 counts[pdfium_raw.FPDF_PAGEOBJ_IMAGE], counts[pdfium_raw.FPDF_PAGEOBJ_TEXT],
+                cover,
             ))
             textpage.close()
             page.close()
