@@ -10,6 +10,7 @@ placed or read without guessing.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 from contextlib import nullcontext
@@ -44,8 +45,6 @@ _TABULAR_LINES = 3
 # private-use code point.
 _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
 _LATTICE = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-_OBJECT_KINDS = (pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_IMAGE,
-                 pdfium_raw.FPDF_PAGEOBJ_TEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +126,6 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
         else:
             message = f"the PDF cannot be opened, it is damaged or not a PDF ({reason})"
         raise DocumentError(Issue(file, message, check_name="extract")) from None
-    surveys = []
     try:
         if len(pdf) > MAX_PAGES:
             raise DocumentError(Issue(
@@ -135,27 +133,48 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
                       f"{MAX_PAGES} (each page costs about 0.1 s to extract)",
                 check_name="extract",
             ))
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            counts = dict.fromkeys(_OBJECT_KINDS, 0)
-            cover = 0.0
-            width, height = page.get_size()
-            for obj in page.get_objects(filter=_OBJECT_KINDS, max_depth=3):
-                counts[obj.type] += 1
-                if obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
-                    left, bottom, right, top = obj.get_bounds()
-                    cover = max(cover, (right - left) * (top - bottom) / (width * height))
-            surveys.append(PageSurvey(
-                index + 1, textpage.get_text_range(), counts[pdfium_raw.FPDF_PAGEOBJ_PATH],
-                counts[pdfium_raw.FPDF_PAGEOBJ_IMAGE], counts[pdfium_raw.FPDF_PAGEOBJ_TEXT],
-                cover,
-            ))
-            textpage.close()
-            page.close()
+        return [survey_page(pdf, index) for index in range(len(pdf))]
     finally:
         pdf.close()
-    return surveys
+
+
+def survey_page(pdf: pdfium.PdfDocument, index: int) -> PageSurvey:
+    """One page's text and the kinds of objects it draws, through pdfium's C API (a Python
+    object per page object would cost more than reading the text)."""
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        textpage.close()
+        paths = images = glyphs = 0
+        cover = 0.0
+        width, height = page.get_size()
+        raw_page = page.raw
+        objects = [pdfium_raw.FPDFPage_GetObject(raw_page, k)
+                   for k in range(pdfium_raw.FPDFPage_CountObjects(raw_page))]
+        while objects:
+            obj = objects.pop()
+            kind = pdfium_raw.FPDFPageObj_GetType(obj)
+            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                paths += 1
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_TEXT:
+                glyphs += 1
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+                cover = max(cover, _cover(obj, width * height))
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
+                # Some exporters wrap a page's content in a form: look inside it.
+                objects += [pdfium_raw.FPDFFormObj_GetObject(obj, k)
+                            for k in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+        return PageSurvey(index + 1, text, paths, images, glyphs, cover)
+    finally:
+        page.close()
+
+
+def _cover(image: object, page_area: float) -> float:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pdfium_raw.FPDFPageObj_GetBounds(image, left, bottom, right, top)
+    return (right.value - left.value) * (top.value - bottom.value) / page_area
 
 
 def read_ruled_page(
