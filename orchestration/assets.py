@@ -20,6 +20,8 @@ from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
+    CompanionDocument,
+    ReadDocument,
     UnreadableDocument,
     known_documents,
     read_documents,
@@ -71,15 +73,20 @@ def raw_documents(
     read: list[DocumentSummary] = []
     unchanged = 0
     rows: Counter[str] = Counter()
+    # PDFs and workbooks: how many were extracted in this run, how many taken from the cache.
+    extraction: Counter[str] = Counter()
     # Stored a batch at a time, so memory holds a batch of parsed documents, not the run's.
-    batch: list[ParsedDocument | UnreadableDocument] = []
+    batch: list[ReadDocument] = []
     with warehouse.connect() as con:
         documents = read_documents(present, known_documents(con), reread=config.reread,
-                                   workers=warehouse.settings.parse_workers)
+                                   workers=warehouse.settings.parse_workers,
+                                   cache_dir=warehouse.settings.build_dir / "extracted")
         for _, document in documents:
             if document is None:
                 unchanged += 1
                 continue
+            if document.extraction_cached is not None:
+                extraction["cached" if document.extraction_cached else "extracted"] += 1
             batch.append(document)
             read.append(_report_document(context, document, verbose=len(present) <= 20))
             if isinstance(document, ParsedDocument):
@@ -91,7 +98,7 @@ def raw_documents(
 
     for key in missing:
         context.log.warning(f"{key}: the file is gone; its published figures stay until removed")
-    unreadable = sum(1 for d in read if d.lines is None)
+    unreadable = sum(1 for d in read if d.lines is None and not d.companion)
     context.log.info(f"{len(read)} document(s) read ({unreadable} unreadable), {unchanged} "
                      "unchanged since the last build")
     return dg.MaterializeResult(
@@ -100,6 +107,9 @@ def raw_documents(
             "documents_unchanged": unchanged,
             "documents_missing": dg.MetadataValue.json(missing),
             "unreadable": unreadable,
+            "companions": sum(1 for d in read if d.companion),
+            "documents_extracted": extraction["extracted"],
+            "extractions_from_cache": extraction["cached"],
             "rows_read": dg.MetadataValue.json(dict(sorted(rows.items()))),
             "preview": dg.MetadataValue.md(_documents_table(read)),
         }
@@ -123,16 +133,21 @@ class DocumentSummary:
     lines: int | None = None
     problems: int = 0
     problem: str | None = None
+    companion: bool = False
 
 
 def _report_document(
-    context: dg.AssetExecutionContext, document: ParsedDocument | UnreadableDocument,
-    *, verbose: bool,
+    context: dg.AssetExecutionContext, document: ReadDocument, *, verbose: bool,
 ) -> DocumentSummary:
-    if isinstance(document, UnreadableDocument):
+    if isinstance(document, CompanionDocument):
+        context.log.info(document.message)
+        summary = DocumentSummary(document.document_id, problem=document.message,
+                                  companion=True)
+        metadata: dict[str, dg.RawMetadataValue] = {"companion": document.message}
+    elif isinstance(document, UnreadableDocument):
         context.log.warning(f"{document.issue}")
         summary = DocumentSummary(document.document_id, problem=document.issue.message)
-        metadata: dict[str, dg.RawMetadataValue] = {"problem": str(document.issue)}
+        metadata = {"problem": str(document.issue)}
     else:
         rejecting = [i for i in document.issues if i.rejects]
         summary = DocumentSummary(document.document_id, document.fiscal_year,
@@ -146,7 +161,7 @@ def _report_document(
         metadata = {
             "fiscal_year": document.fiscal_year or 0,
             "department_name": document.department_name or "",
-            "encoding": document.encoding,
+            "encoding": document.encoding or document.source_format,
             "tables_found": ", ".join(document.tables_found),
             "rows": dg.MetadataValue.json(
                 {table: frame.height for table, frame in sorted(document.frames.items())}

@@ -285,7 +285,8 @@ def test_a_100_mb_file_is_refused_without_being_read(tmp_path):
 
 def test_a_large_binary_file_is_refused(tmp_path):
     data = random.Random(1).randbytes(MAX_DOCUMENT_BYTES + 1)
-    document = read_document(_file(tmp_path / "raw" / "2026" / "scan.pdf", data), None)
+    # Not .pdf: a PDF may be larger (MAX_BYTES) and goes to the PDF extractor.
+    document = read_document(_file(tmp_path / "raw" / "2026" / "scan.dat", data), None)
     assert "MB" in document.issue.message and document.issue.check_name == "decode"
 
 

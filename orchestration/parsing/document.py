@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
 from decimal import Decimal
 
 import polars as pl
 
+from .extract import ExtractedDocument
 from .issues import DocumentError, Issue
 from .layout import REQUIRED_TABLES, TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument
@@ -20,22 +22,29 @@ PARSER_VERSION = "3"
 
 
 def parse_document(
-    data: bytes, *, document_id: str, source_file: str, folder_year: int | None = None
+    data: bytes, *, document_id: str, source_file: str, folder_year: int | None = None,
+    extracted: ExtractedDocument | None = None,
 ) -> ParsedDocument:
     """Read one document. Raises DocumentError when nothing can be read from it; otherwise
-    returns every table it could read and an Issue for every problem, each with its line."""
-    decoded = decode(data, source_file)
-    lines = split_lines(decoded.text)
+    returns every table it could read and an Issue for every problem, each with its line.
+
+    `data` is the file's bytes; for a PDF or workbook, `extracted` holds its lines in the text
+    layout and the page of each, which every row and message then carries."""
+    if extracted is None:
+        decoded = decode(data, source_file)
+        lines = split_lines(decoded.text)
+        encoding, line_ending = decoded.encoding, decoded.line_ending
+    else:
+        lines, encoding, line_ending = list(extracted.lines), None, None
     controls = remove_controls(lines)
     preamble, sections = split_sections(lines)
     if not sections:
-        raise DocumentError(
-            Issue(source_file, "no budget tables found: no title line like «预算01表 收支总表»",
-                  check_name="structure")
-        )
+        raise _unreadable(Issue(
+            source_file, "no budget tables found: no title line like «预算01表 收支总表»",
+            check_name="structure"), extracted)
 
     kinds: dict[int, str] = {}
-    issues: list[Issue] = []
+    issues: list[Issue] = list(extracted.issues) if extracted is not None else []
     parts: dict[str, list[pl.DataFrame]] = {}
     table_of_line: dict[int, str | None] = {}
     units: set[str] = set()
@@ -87,13 +96,13 @@ def parse_document(
     missing = [t for t in REQUIRED_TABLES if t not in seen]
     if "13" in missing:
         last = sections[-1]
-        raise DocumentError(Issue(
+        raise _unreadable(Issue(
             source_file,
             "table 13 (部门整体支出绩效目标表) not found, so the document's year and department "
             f"are unknown; missing tables: {', '.join(missing)}; the last table read is "
             f"{last.table_no} at line {last.title_line} of {len(lines)} (is the file cut off?)",
             "13", check_name="structure",
-        ))
+        ), extracted)
     issues.extend(
         Issue(source_file, f"required table {t} ({TABLE_NAMES[t]}) not found", t,
               check_name="structure")
@@ -114,14 +123,17 @@ def parse_document(
                                 table_of_line.get(number), number, lines[number - 1]))
 
     frames = {table: pl.concat(frames, how="vertical") for table, frames in parts.items()}
+    if extracted is not None:
+        frames = {table: _with_pages(frame, extracted) for table, frame in frames.items()}
+        issues = [_on_page(issue, extracted) for issue in issues]
     frames["line_counts"] = _line_counts(kinds, table_of_line)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,
         source_sha256=hashlib.sha256(data).hexdigest(),
         size_bytes=len(data),
-        encoding=decoded.encoding,
-        line_ending=decoded.line_ending,
+        encoding=encoding,
+        line_ending=line_ending,
         line_total=len(lines),
         fiscal_year=year,
         department_name=department,
@@ -129,6 +141,8 @@ def parse_document(
         tables_found=tuple(sorted(seen)),
         frames=frames,
         issues=issues,
+        source_format=extracted.source_format.value if extracted else "txt",
+        extractor=extracted.extractor if extracted else None,
     )
 
 
@@ -138,6 +152,32 @@ def _printed_total(totals: pl.DataFrame | None, column_key: str) -> Decimal | No
         return None
     amounts = totals.filter(pl.col("column_key") == column_key)["amount"].drop_nulls()
     return amounts[0] if len(amounts) else None
+
+
+def _unreadable(issue: Issue, extracted: ExtractedDocument | None) -> DocumentError:
+    """A document nothing can be read from. When its extraction found why (a scan, an
+    unmapped font, an unruled table), that reason comes first, with its page."""
+    if extracted is None or not extracted.issues:
+        return DocumentError(issue)
+    first = extracted.issues[0]
+    reasons = [found.message for found in extracted.issues] + [issue.message]
+    return DocumentError(dataclasses.replace(first, message="; ".join(reasons)))
+
+
+# Provenance of extracted documents is added here, and only here: the readers see lines.
+def _with_pages(frame: pl.DataFrame, extracted: ExtractedDocument) -> pl.DataFrame:
+    pages = extracted.pages
+    return frame.with_columns(pl.Series(
+        "source_page", [pages[line - 1] for line in frame["source_line"].to_list()],
+        dtype=pl.Int32,
+    ))
+
+
+def _on_page(issue: Issue, extracted: ExtractedDocument) -> Issue:
+    if issue.line is None or issue.page is not None:
+        return issue
+    page = extracted.pages[issue.line - 1]
+    return dataclasses.replace(issue, page=page, sheet=extracted.sheet_of(page))
 
 
 def _line_counts(kinds: dict[int, str], table_of_line: dict[int, str | None]) -> pl.DataFrame:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One problem in one document, located by file, table and line.
+    """One problem in one document, located by file, page (or sheet), table and line.
 
     `rejects` says whether the problem keeps the document out of the marts. Parse problems in the
     financial tables (01-11, 13) reject; lines of the performance tables (12, 14) that are kept as
@@ -21,9 +21,17 @@ class Issue:
     text: str | None = None
     check_name: str = "parse"
     rejects: bool = True
+    # Where a PDF prints the line (a workbook: the sheet's position, and its name). Filled from
+    # the extraction's line map in one place, `parse_document`; None for text documents.
+    page: int | None = None
+    sheet: str | None = None
 
     def location(self) -> str:
         parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        elif self.page:
+            parts.append(f"page {self.page}")
         if self.table_no:
             parts.append(f"table {self.table_no}")
         if self.line:

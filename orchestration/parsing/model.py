@@ -28,6 +28,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "function_code": TEXT,  # the 3-digit category of an expenditure item, by name
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 02 收入总表, unpivoted: one row per printed amount column.
     "revenue": {
@@ -36,6 +37,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "label": TEXT,
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 03 支出总表
     "expenditure": {
@@ -52,6 +54,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "remit_to_superior": AMOUNT_DTYPE,  # 其中: 上缴上级支出
         "subsidy_to_subordinate": AMOUNT_DTYPE,  # 其中: 对附属单位补助支出
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 05 一般公共预算支出表: one row per function code per subordinate unit.
     "general_budget_expenditure": {
@@ -64,6 +67,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "project": AMOUNT_DTYPE,
         "project_excl_capital": AMOUNT_DTYPE,  # 扣除基建项目后预算数
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 06 一般公共预算基本支出表
     "basic_expenditure": {
@@ -75,6 +79,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "personnel": AMOUNT_DTYPE,
         "public_use": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 07 政府性基金预算支出表 and 08 国有资本经营预算支出表
     "fund_expenditure": {
@@ -85,6 +90,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "basic": AMOUNT_DTYPE,
         "project": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 09 财政拨款“三公”经费支出表
     "three_public": {
@@ -95,6 +101,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "vehicle_purchase": AMOUNT_DTYPE,
         "vehicle_operation": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 10 政府采购预算明细表
     "procurement": {
@@ -102,6 +109,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "category_name": TEXT,
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 11 财政拨款政府购买服务明细表 (指导性目录 levels 1-3)
     "purchased_services": {
@@ -113,6 +121,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "service_name": TEXT,
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 13 部门整体支出绩效目标表: the funding block and the overall goal.
     "performance_overview": {
@@ -125,6 +134,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "other_project": AMOUNT_DTYPE,
         "overall_goal": TEXT,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # 12 项目支出绩效目标表 projects, and 14's transfer payment, with what had to be inferred.
     "projects": {
@@ -138,6 +148,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "unit_detected": TEXT,  # 万元 or 元 as the page states it, or unstated
         "goal": TEXT,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
         "flags": TEXT,
     },
     # Indicators of 12 (per project), 13 (per activity) and 14 (per transfer payment).
@@ -154,6 +165,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "target_value": TARGET_DTYPE,
         "unit": TEXT,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
         "flags": TEXT,
     },
     # The printed 合计 rows, one row per amount column, for the "合计 = sum of rows" identities.
@@ -162,6 +174,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "column_key": TEXT,
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
     # Every line of the document accounted for: counts by table and kind.
     "line_counts": {
@@ -186,8 +199,8 @@ class ParsedDocument:
     source_file: str
     source_sha256: str
     size_bytes: int
-    encoding: str
-    line_ending: str
+    encoding: str | None  # text documents only; a PDF or workbook has no text encoding
+    line_ending: str | None
     line_total: int
     fiscal_year: int | None
     department_name: str | None
@@ -195,6 +208,10 @@ class ParsedDocument:
     tables_found: tuple[str, ...]
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    source_format: str = "txt"  # txt | pdf | xlsx | xls
+    extractor: str | None = None  # the extraction's libraries and version (PDF, workbook)
+    # True when the extraction came from the cache, False when it ran; None for text.
+    extraction_cached: bool | None = None
 
     @property
     def rejected(self) -> bool:

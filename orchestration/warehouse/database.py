@@ -36,6 +36,7 @@ class DocumentStatus(StrEnum):
     PENDING = "pending"  # read, not yet gated
     PUBLISHED = "published"  # passed every rejecting check: its figures are in the marts
     REJECTED = "rejected"  # failed a rejecting check: the last good version stays
+    COMPANION = "companion"  # a PDF of text only beside the tables: nothing to gate or publish
 
 
 DOCUMENT_COLUMNS: dict[str, str] = {
@@ -51,6 +52,11 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "amount_units": "varchar",
     "tables_found": "varchar",
     "parser_version": "varchar",
+    # txt | pdf | xlsx | xls, and for the last three the extraction's libraries and version
+    "source_format": "varchar",
+    "extractor": "varchar",
+    # a PDF of text only, published beside the tables (Jiangsu's …文件): never gated
+    "companion": "boolean",
     "parsed_at": "timestamptz",
     "run_id": "varchar",
 }
@@ -152,6 +158,7 @@ gated as (
 )
 select d.*,
        case
+           when d.companion then '{DocumentStatus.COMPANION}'
            when f.document_id is not null then '{DocumentStatus.REJECTED}'
            when g.document_id is null then '{DocumentStatus.PENDING}'
            else '{DocumentStatus.PUBLISHED}'

@@ -17,7 +17,9 @@ by_function as (
         sum(coalesce(project, 0)) as project,
         sum(coalesce(project_excl_capital, 0)) as project_excl_capital,
         count(*) as unit_rows,
-        min(source_line) as first_source_line
+        min(source_line) as first_source_line,
+        -- lines run in page order, so the first line's page is the first page
+        min(source_page) as first_source_page
     from lines
     group by document_id, function_code
 )

@@ -25,7 +25,8 @@ from_summary as (
         end as revenue_source,
         label as revenue_name,
         amount,
-        source_line
+        source_line,
+        source_page
     from summary_lines
 ),
 
@@ -37,7 +38,8 @@ from_revenue_table as (
         revenue_source,
         label as revenue_name,
         amount,
-        source_line
+        source_line,
+        source_page
     from {{ ref('stg_revenue') }}
 )
 

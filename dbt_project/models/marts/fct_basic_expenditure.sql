@@ -16,7 +16,8 @@ final as (
         basic.total,
         basic.personnel,
         basic.public_use,
-        basic.source_line
+        basic.source_line,
+        basic.source_page
     from basic
     inner join documents on basic.document_id = documents.document_id
 )

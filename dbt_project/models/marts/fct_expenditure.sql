@@ -20,7 +20,8 @@ final as (
         expenditure.business_operation,
         expenditure.remit_to_superior,
         expenditure.subsidy_to_subordinate,
-        expenditure.source_line
+        expenditure.source_line,
+        expenditure.source_page
     from expenditure
     inner join documents on expenditure.document_id = documents.document_id
 )

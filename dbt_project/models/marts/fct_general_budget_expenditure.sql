@@ -19,7 +19,8 @@ final as (
         by_function.project,
         by_function.project_excl_capital,
         by_function.unit_rows,
-        by_function.first_source_line
+        by_function.first_source_line,
+        by_function.first_source_page
     from by_function
     inner join documents on by_function.document_id = documents.document_id
 )

@@ -26,6 +26,7 @@ final as (
         indicators.target_value,
         indicators.unit,
         indicators.source_line,
+        indicators.source_page,
         indicators.flags
     from indicators
     inner join documents on indicators.document_id = documents.document_id

@@ -14,7 +14,8 @@ final as (
         procurement.category_code,
         procurement.category_name,
         procurement.amount,
-        procurement.source_line
+        procurement.source_line,
+        procurement.source_page
     from procurement
     inner join documents on procurement.document_id = documents.document_id
 )

@@ -24,6 +24,7 @@ final as (
         projects.unit_detected,
         projects.goal,
         projects.source_line,
+        projects.source_page,
         projects.flags
     from projects
     inner join documents on projects.document_id = documents.document_id

@@ -18,7 +18,8 @@ final as (
         services.service_code,
         services.service_name,
         services.amount,
-        services.source_line
+        services.source_line,
+        services.source_page
     from services
     inner join documents on services.document_id = documents.document_id
 )

@@ -16,7 +16,8 @@ final as (
         revenue_lines.revenue_source,
         revenue_lines.revenue_name,
         revenue_lines.amount,
-        revenue_lines.source_line
+        revenue_lines.source_line,
+        revenue_lines.source_page
     from revenue_lines
     inner join documents on revenue_lines.document_id = documents.document_id
 )

@@ -17,7 +17,8 @@ final as (
         three_public.vehicles_total,
         three_public.vehicle_purchase,
         three_public.vehicle_operation,
-        three_public.source_line
+        three_public.source_line,
+        three_public.source_page
     from three_public
     inner join documents on three_public.document_id = documents.document_id
 )

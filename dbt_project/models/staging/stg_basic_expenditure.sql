@@ -12,7 +12,8 @@ renamed as (
         total,
         personnel,
         public_use,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

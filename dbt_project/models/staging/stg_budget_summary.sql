@@ -13,7 +13,8 @@ renamed as (
         revenue_source,
         function_code as function_category_code,
         amount,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

@@ -15,6 +15,8 @@ renamed as (
         line_total,
         tables_found,
         parser_version,
+        source_format,
+        extractor,
         status,
         rejection_reasons,
         parsed_at

@@ -15,6 +15,8 @@ renamed as (
         line_total,
         tables_found,
         parser_version,
+        source_format,
+        extractor,
         parsed_at,
         accepted_at
     from source

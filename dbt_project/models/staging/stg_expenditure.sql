@@ -17,7 +17,8 @@ renamed as (
         business_operation,
         remit_to_superior,
         subsidy_to_subordinate,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

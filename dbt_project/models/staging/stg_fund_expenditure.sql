@@ -15,7 +15,8 @@ renamed as (
         total,
         basic,
         project,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

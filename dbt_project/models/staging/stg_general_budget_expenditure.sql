@@ -13,7 +13,8 @@ renamed as (
         public_use,
         project,
         project_excl_capital,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

@@ -17,6 +17,7 @@ renamed as (
         target_value,
         unit,
         source_line,
+        source_page,
         flags
     from source
 )

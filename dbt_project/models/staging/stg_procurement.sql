@@ -8,7 +8,8 @@ renamed as (
         category_code,
         category_name,
         amount,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

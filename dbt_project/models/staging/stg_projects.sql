@@ -15,6 +15,7 @@ renamed as (
         unit_detected,
         goal,
         source_line,
+        source_page,
         flags
     from source
 )

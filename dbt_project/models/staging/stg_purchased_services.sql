@@ -12,7 +12,8 @@ renamed as (
         service_code,
         service_name,
         amount,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

@@ -9,7 +9,8 @@ renamed as (
         revenue_source,
         label,
         amount,
-        source_line
+        source_line,
+        source_page
     from source
 )
 

@@ -11,7 +11,8 @@ renamed as (
         vehicles_total,
         vehicle_purchase,
         vehicle_operation,
-        source_line
+        source_line,
+        source_page
     from source
 )
 
