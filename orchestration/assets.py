@@ -7,11 +7,17 @@ from dataclasses import dataclass
 import dagster as dg
 
 from orchestration.markdown import markdown_table
-from orchestration.parsing import RAW_TABLES, ParsedDocument
-from orchestration.partitions import document_partitions
+from orchestration.parsing import ParsedDocument
+from orchestration.partitions import (
+    REJECTED_IDS_TAG,
+    REJECTED_TAG,
+    TRIGGER_TAG,
+    clip_tag,
+    document_partitions,
+    document_tags,
+)
 from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
-from orchestration.settings import parse_workers
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     UnreadableDocument,
@@ -19,8 +25,15 @@ from orchestration.warehouse.load import (
     read_documents,
     store_documents,
 )
+from orchestration.quality.gate import gate_documents
+from orchestration.quality.verdicts import read_verdicts
+from orchestration.warehouse.database import (
+    ACCEPTED_SCHEMA,
+    DocumentStatus,
+    query_frame,
+    scalar,
+)
 from orchestration.warehouse.promote import promote_documents
-from orchestration.warehouse.database import query_frame, scalar
 from orchestration.warehouse.publish import publish
 from orchestration.warehouse.reference_files import (
     ReferenceFileError,
@@ -45,9 +58,14 @@ class IngestConfig(dg.Config):
 def raw_documents(
     context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    """Each document file parsed into typed tables in the raw schema, replacing its old rows."""
+    """Ingestion: each document file parsed into typed tables in the raw schema (raw.documents,
+    raw.parse_results and one table per parsed table), replacing that file's old rows."""
     files = {f.document_id: f for f in discover(warehouse.settings.raw_dir)[0]}
     keys = context.partition_keys
+    if TRIGGER_TAG not in context.run.tags:
+        # A run launched from the UI (or the Dagster CLI) was not planned by plan_run: give it
+        # the same tags, so every run says which documents it covered.
+        context.instance.add_run_tags(context.run.run_id, document_tags(keys, trigger="ui"))
     missing = [key for key in keys if key not in files]
     present = [files[key] for key in keys if key in files]
     read: list[DocumentSummary] = []
@@ -57,7 +75,7 @@ def raw_documents(
     batch: list[ParsedDocument | UnreadableDocument] = []
     with warehouse.connect() as con:
         documents = read_documents(present, known_documents(con), reread=config.reread,
-                                   workers=parse_workers())
+                                   workers=warehouse.settings.parse_workers)
         for _, document in documents:
             if document is None:
                 unchanged += 1
@@ -152,39 +170,97 @@ def _documents_table(documents: list[DocumentSummary], limit: int = 50) -> str:
     return markdown_table(rows, ["document", "year", "department", "lines", "problems"])
 
 
-# The tables the gate leaves final for a build, one asset each: dbt reads them as sources.
-ACCEPTED_TABLES = ("documents", *RAW_TABLES)
-GATE_RECORDS = ("documents", "check_results", "line_counts")
-GATE_OUTPUTS = [dg.AssetKey(["accepted", t]) for t in ACCEPTED_TABLES] + [
-    dg.AssetKey(["raw", t]) for t in GATE_RECORDS
-]
-_GATE_DESCRIPTIONS = {
-    "accepted": "accepted.{table}: the last version of each year and department that passed "
-                "every gate.",
-    "raw": "raw.{table}: every document as last read, with its gate status and check results.",
-}
+VERDICTS_KEY = dg.AssetKey(["raw", "document_verdicts"])
+CHECK_RESULTS_KEY = dg.AssetKey(["raw", "check_results"])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(VERDICTS_KEY, deps=[raw_documents], group_name="quality",
+                     kinds={"python", "great_expectations", "duckdb"},
+                     description="raw.document_verdicts: each document version's verdict "
+                                 "(pending, published, rejected) with its reasons."),
+        dg.AssetSpec(CHECK_RESULTS_KEY, deps=[raw_documents], group_name="quality",
+                     kinds={"duckdb"},
+                     description="raw.check_results: every parse and gate result of each "
+                                 "current document version."),
+    ],
+    name="document_gate",
+)
+def document_gate(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    """The gate: checks every document version not yet gated (expectations/: format,
+    reconciliation, performance) and the conflicts between files, and writes raw.gate_results,
+    the only input of each document's verdict besides its parse results. The verdicts are the
+    view raw.document_verdicts; the asset checks on it report them."""
+    settings = warehouse.settings
+    present = [f.document_id for f in discover(settings.raw_dir)[0]]
+    with warehouse.connect() as con:
+        run = gate_documents(con, present, run_id=context.run.run_id,
+                             data_docs_dir=settings.build_dir / "data_docs")
+        verdicts = read_verdicts(con, run.gated)
+    rejected = [v for v in verdicts if v.status is DocumentStatus.REJECTED]
+    for verdict in rejected:
+        context.log.warning(f"rejected {verdict.document_id}: {verdict.first_reason}")
+    for (year, department), ids in run.conflicts.items():
+        context.log.warning(f"{year} {department}: {len(ids)} files ({', '.join(ids)}); "
+                            "none is published until only one remains")
+    context.log.info(f"{len(run.gated)} document(s) gated, {len(rejected)} rejected")
+    # The run's own tags say it rejected something, in the runs list and on the run's page.
+    context.instance.add_run_tags(context.run.run_id, {
+        REJECTED_TAG: str(len(rejected)),
+        **({REJECTED_IDS_TAG: clip_tag(", ".join(v.document_id for v in rejected))}
+           if rejected else {}),
+    })
+    yield dg.MaterializeResult(asset_key=CHECK_RESULTS_KEY, metadata={
+        "documents_gated": len(run.gated),
+        "comparisons": dg.MetadataValue.json(
+            {name: outcome.comparisons for name, outcome in run.outcomes.items()}),
+    })
+    yield dg.MaterializeResult(asset_key=VERDICTS_KEY, metadata={
+        "documents_gated": len(run.gated),
+        "published": dg.MetadataValue.json(
+            [v.document_id for v in verdicts if v.status is DocumentStatus.PUBLISHED]),
+        "rejected": dg.MetadataValue.json({v.document_id: v.first_reason for v in rejected}),
+        "conflicts": dg.MetadataValue.json(
+            {f"{year} {department}": ids for (year, department), ids in run.conflicts.items()}),
+        **({"data_docs": dg.MetadataValue.path(str(run.data_docs))} if run.data_docs else {}),
+        "preview": dg.MetadataValue.md(markdown_table(
+            [(v.document_id, v.fiscal_year, v.department_name, v.status.value, v.first_reason)
+             for v in verdicts[:50]],
+            ["document", "year", "department", "verdict", "first reason"],
+        )),
+    })
+
+
+# The tables promotion writes, one asset each: dbt reads them as sources.
+ACCEPTED_KEYS = [dg.AssetKey(["accepted", t]) for t in ACCEPTED_SCHEMA]
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             key,
-            deps=[raw_documents],
+            deps=[VERDICTS_KEY],
             group_name="quality",
             kinds={"duckdb"},
-            description=_GATE_DESCRIPTIONS[key.path[0]].format(table=key.path[1]),
+            description=f"accepted.{key.path[1]}: the last version of each year and department "
+                        "that passed every gate.",
         )
-        for key in GATE_OUTPUTS
+        for key in ACCEPTED_KEYS
     ],
     name="accepted_documents",
 )
 def accepted_documents(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    """Publish or reject each document read: those with no failed gate move into `accepted`,
-    replacing the previous version of the same year and department."""
+    """Promotion: the versions the gate published move into `accepted`, replacing the previous
+    version of the same year and department; years and departments whose files conflict are
+    withdrawn; a rejected version leaves the last good one in place."""
+    present = [f.document_id for f in discover(warehouse.settings.raw_dir)[0]]
     with warehouse.connect() as con:
-        outcome = promote_documents(con)
+        promotion = promote_documents(con, present)
         accepted = query_frame(
             con,
             """
@@ -194,32 +270,19 @@ def accepted_documents(
             from accepted.documents d order by d.fiscal_year, d.department_name
             """,
         )
-        reasons = query_frame(
-            con,
-            """
-            select document_id, first(message order by table_no nulls first, source_line)
-                   as first_reason
-            from raw.check_results c
-            where not success and rejects
-              and document_id in (select unnest(?::varchar[]))
-              and source_sha256 = (select source_sha256 from raw.documents d
-                                   where d.document_id = c.document_id)
-            group by document_id
-            """,
-            [outcome.rejected],
-        )
         counts = {
             key: int(scalar(con, f"select count(*) from {key.path[0]}.{key.path[1]}"))
-            for key in GATE_OUTPUTS
+            for key in ACCEPTED_KEYS
         }
-    for document_id, reason in reasons.iter_rows():
-        context.log.warning(f"rejected {document_id}: {reason}")
-    for key in GATE_OUTPUTS:
+    for document_id in promotion.withdrawn:
+        context.log.warning(f"withdrawn {document_id}: its year and department has "
+                            "conflicting files")
+    for key in ACCEPTED_KEYS:
         metadata: dict[str, dg.RawMetadataValue] = {"dagster/row_count": counts[key]}
         if key == dg.AssetKey(["accepted", "documents"]):
             metadata |= {
-                "published_now": dg.MetadataValue.json(outcome.published),
-                "rejected_now": dg.MetadataValue.json(dict(reasons.iter_rows())),
+                "published_now": dg.MetadataValue.json(promotion.published),
+                "withdrawn_now": dg.MetadataValue.json(promotion.withdrawn),
                 "total_expenditure_wan": dg.MetadataValue.json(
                     {f"{y} {d}": str(t) for y, d, _, t in accepted.iter_rows()}
                 ),
@@ -234,7 +297,7 @@ def accepted_documents(
     specs=[
         dg.AssetSpec(
             ["config", "user_classification_crosswalk"],
-            deps=GATE_OUTPUTS,
+            deps=ACCEPTED_KEYS,
             group_name="quality",
             kinds={"csv", "duckdb"},
             description="The user's classification crosswalk ($BUDGET_CROSSWALK), validated "

@@ -1,141 +1,144 @@
-"""The document gates as blocking asset checks on raw_documents.
+"""The gate's verdicts as Dagster asset checks: read-only queries, one property each.
 
-Dagster blocks per step, not per document: a failing blocking check stops every downstream step
-of the run, good documents included. So the gate works per document in the data instead: a
-document that fails is marked rejected and never enters `accepted`, which is all dbt reads; its
-failures are reported here with severity WARN and the run goes on, so the rebuilt marts show the
-rejection (dim_document, data_quality) next to the last good figures. The checks are blocking so
-that promotion and dbt wait for them, and a gate that cannot evaluate stops the run.
+The gate step (the asset raw/document_verdicts) decides and records; these checks only report
+what it recorded for the documents it gated in this run, one evaluation per document partition
+of raw_documents, so a rejected document shows as a failed check on its own partition
+(severity ERROR for the checks that reject, WARN for the warnings). The checks do not block:
+Dagster blocks per step, not per document, and a blocking failure would hold back every other
+document of the run; a rejected document is kept out of the marts by promotion instead
+(docs/architecture.md, "Verdicts"). A run that gated no document evaluates no check: the
+previous verdicts stand, and nothing is reported as passed that was not checked.
 """
 
+
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
 
 import dagster as dg
 import polars as pl
 
-from orchestration.assets import raw_documents
+from orchestration.assets import VERDICTS_KEY, raw_documents
 from orchestration.markdown import markdown_table
-from orchestration.quality.gates import failure_message, run_quality_gates
+from orchestration.partitions import document_partitions
+from orchestration.quality.gate import GateCheck
+from orchestration.quality.suites import load_checks
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.database import query_frame
-from orchestration.warehouse.promote import reject_failed_documents
 
-READABLE = "documents_are_readable"
-# Dagster check name -> the check of expectations/ it reports.
-GATE_CHECKS = {
-    "tables_are_well_formed": "format",
-    "identities_hold": "reconciliation",
-    "performance_targets_are_consistent": "performance",
-}
+# The parser's own check names (orchestration/parsing/issues.py): reading a document.
+PARSE_CHECKS = ("decode", "structure", "parse")
+
+
+@dataclass(frozen=True, slots=True)
+class GateProperty:
+    """One asset check: the check names of raw.check_results it reports."""
+
+    name: str
+    check_names: tuple[str, ...]
+    description: str
+
+    @property
+    def rejects(self) -> bool:
+        """Whether a failure keeps the document out of the marts, as its suite says."""
+        suites = {check.name: check.rejects for check in load_checks()}
+        return any(suites.get(name, True) for name in self.check_names)
+
+
+PROPERTIES = (
+    GateProperty("documents_are_readable", PARSE_CHECKS,
+                 "Each document decodes, has its required tables, its year matches its folder, "
+                 "and every line of its financial tables is understood."),
+    GateProperty("tables_are_well_formed", ("format",),
+                 "Codes match their patterns, names are present, amounts are not negative "
+                 "(expectations/format.yml)."),
+    GateProperty("identities_hold", ("reconciliation",),
+                 "Every identity of the budget template holds within its tolerance "
+                 "(expectations/identities.yml)."),
+    GateProperty("performance_targets_are_consistent", ("performance",),
+                 "Warnings only: projects within 03's 项目支出, cost indicators within their "
+                 "project, numeric operators with numeric targets "
+                 "(expectations/performance.yml)."),
+    GateProperty("one_file_per_department_year", (GateCheck.CONFLICT.value,),
+                 "No two files of the raw folder are for the same fiscal year and department."),
+)
 
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec(READABLE, asset=raw_documents, blocking=True,
-                          description="Each document decodes, has its required tables, and "
-                                      "every line of its financial tables is understood."),
-        dg.AssetCheckSpec("tables_are_well_formed", asset=raw_documents, blocking=True,
-                          description="Codes match their patterns, names are present, amounts "
-                                      "are not negative (GX suites in expectations/format.yml)."),
-        dg.AssetCheckSpec("identities_hold", asset=raw_documents, blocking=True,
-                          description="Every identity of DESIGN section 5 holds within its "
-                                      "tolerance (GX suite from expectations/identities.yml)."),
-        dg.AssetCheckSpec("performance_targets_are_consistent", asset=raw_documents,
-                          description="Warnings only: projects within 03's 项目支出, cost "
-                                      "indicators within their project, numeric operators with "
-                                      "numeric targets (expectations/performance.yml)."),
+        dg.AssetCheckSpec(p.name, asset=raw_documents, description=p.description,
+                          partitions_def=document_partitions, additional_deps=[VERDICTS_KEY])
+        for p in PROPERTIES
     ],
-    name="document_gates",
+    name="gate_verdicts",
+    # Only the documents gated in this run are evaluated; the others' checks show as skipped.
+    can_subset=True,
 )
-def document_gates(
+def gate_verdicts(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetCheckResult]:
-    """Parse, format and reconciliation gates for the documents read in this run."""
-    data_docs = warehouse.settings.build_dir / "data_docs"
-    with warehouse.connect() as con:
-        read = query_frame(
+    """Each property of each document the gate checked in this run."""
+    with warehouse.connect(read_only=True) as con:
+        gated = query_frame(
             con,
-            "select document_id, tables_found is not null as parsed from raw.documents "
-            "where run_id = ? order by document_id",
+            "select document_id from raw.document_verdicts where gated_run_id = ? "
+            "order by document_id",
             [context.run.run_id],
-        )
-        parse_failures = query_frame(
+        )["document_id"].to_list()
+        failures = query_frame(
             con,
             """
-            select c.document_id, c.message from raw.check_results c
-            join raw.documents d
-              on d.document_id = c.document_id and d.source_sha256 = c.source_sha256
-            where d.run_id = ? and c.check_name in ('decode', 'structure', 'parse')
-              and not c.success and c.rejects
-            order by c.document_id, c.table_no nulls first, c.source_line
+            select c.check_name, c.document_id, c.table_no, c.source_line, c.identity, c.item,
+                   c.expected, c.observed, c.difference, c.message
+            from raw.check_results c
+            where not c.success
+              and c.document_id in (select unnest(?::varchar[]))
+            order by c.document_id, c.table_no nulls first, c.source_line nulls first
             """,
-            [context.run.run_id],
+            [gated],
         )
-        parsed = read.filter(pl.col("parsed"))["document_id"].to_list()
-        report = run_quality_gates(con, parsed, data_docs_dir=data_docs) if parsed else None
-        rejected = reject_failed_documents(con, read["document_id"].to_list())
-
-    checked = read.height
-    context.log.info(f"{checked} document(s) gated, {len(rejected)} rejected")
-    docs: dict[str, Any] = (
-        {"data_docs": dg.MetadataValue.path(str(report.data_docs))}
-        if report and report.data_docs else {}
-    )
-    failed_parse = sorted(set(parse_failures["document_id"].to_list()))
-    yield _result(READABLE, checked, failed_parse, _list_markdown(parse_failures))
-    for name, check in GATE_CHECKS.items():
-        outcome = report.outcomes[check] if report else None
-        failures = outcome.failures if outcome else []
-        metadata = {
-            **docs,
-            "comparisons": outcome.comparisons if outcome else 0,
-            "failures": dg.MetadataValue.md(_failures_markdown(failures)),
-        }
-        yield _result(name, checked, outcome.failed_documents if outcome else [], None, metadata)
-
-
-def _result(
-    name: str, checked: int, failed: list[str], failures_md: str | None,
-    extra: dict[str, Any] | None = None,
-) -> dg.AssetCheckResult:
-    metadata: dict[str, Any] = {
-        # Whether a failure keeps the document out of the marts, or only warns.
-        "rejects": name != "performance_targets_are_consistent",
-        "documents_checked": checked,
-        "documents_failed": len(failed),
-        "failed_documents": dg.MetadataValue.json(failed),
-        **(extra or {}),
-    }
-    if failures_md is not None:
-        metadata["failures"] = dg.MetadataValue.md(failures_md)
-    # WARN: the rejected documents are quarantined; the rest of the run publishes.
-    return dg.AssetCheckResult(check_name=name, passed=not failed,
-                               severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+    if not gated:
+        context.log.info("no document was gated in this run: the previous verdicts stand")
+    for prop in PROPERTIES:
+        found = failures.filter(pl.col("check_name").is_in(prop.check_names))
+        for document_id in gated:
+            mine = found.filter(pl.col("document_id") == document_id)
+            # One evaluation per document partition: Dagster's AssetCheckResult has no
+            # partition, so the evaluation event is logged as such.
+            context.op_execution_context.log_event(dg.AssetCheckEvaluation(
+                asset_key=raw_documents.key,
+                check_name=prop.name,
+                passed=mine.is_empty(),
+                partition=document_id,
+                severity=(dg.AssetCheckSeverity.ERROR if prop.rejects
+                          else dg.AssetCheckSeverity.WARN),
+                metadata={
+                    "rejects": prop.rejects,
+                    "failures_found": mine.height,
+                    "failures": dg.MetadataValue.md(_failures_markdown(mine)),
+                },
+            ))
+    yield from ()
 
 
-def _list_markdown(failures: pl.DataFrame, limit: int = 50) -> str:
+def _wan(text: str) -> str:
+    return f"{Decimal(text):,.6f}"
+
+
+def _failures_markdown(failures: pl.DataFrame, limit: int = 50) -> str:
+    """Failures as a table: document, table, line, identity, both sides and the difference
+    where there are two sides, else the message."""
     if failures.is_empty():
         return "none"
-    lines = [f"- {message}" for message in failures["message"].head(limit).to_list()]
-    if failures.height > limit:
-        lines.append(f"- … and {failures.height - limit} more (marts.data_quality)")
-    return "\n".join(lines)
-
-
-def _failures_markdown(failures: list[dict[str, Any]], limit: int = 50) -> str:
-    """Comparison failures as a table (document, table, line, identity, both sides,
-    difference); rule failures as a list of their messages."""
-    if not failures:
-        return "none"
-    if "left_side" not in failures[0]:
-        return "\n".join(f"- {failure_message(f)}" for f in failures[:limit])
     table = markdown_table(
-        [(f["document_id"], f["table_no"], f["source_line"] or None, f["identity"], f["item"],
-          f"{f['left_side']:,.6f}", f"{f['right_side']:,.6f}", f"{f['difference']:,.6f}")
-         for f in failures[:limit]],
+        [(r["document_id"], r["table_no"], r["source_line"], r["identity"], r["item"],
+          _wan(r["observed"]), _wan(r["expected"]), f"{r['difference']:,.6f}")
+         if r["difference"] is not None
+         else (r["document_id"], r["table_no"], r["source_line"], r["identity"], r["item"],
+               r["message"], None, None)
+         for r in failures.head(limit).iter_rows(named=True)],
         ["document", "table", "line", "identity", "item", "left", "right", "difference"],
     )
-    if len(failures) > limit:
-        table += f"\n\n… and {len(failures) - limit} more (marts.data_quality)"
+    if failures.height > limit:
+        table += f"\n\n… and {failures.height - limit} more (marts.data_quality)"
     return table

@@ -7,10 +7,11 @@ import dagster as dg
 from orchestration.assets import (
     accepted_documents,
     build_publish_assets,
+    document_gate,
     raw_documents,
     reference_files,
 )
-from orchestration.checks import document_gates
+from orchestration.checks import gate_verdicts
 from orchestration.dbt import build_dbt_assets, dbt_resource
 from orchestration.jobs import build_warehouse
 from orchestration.progress import progress_logger
@@ -25,9 +26,9 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     dbt_models = build_dbt_assets(settings.build_dir / "dbt")
     return dg.Definitions(
-        assets=[raw_documents, accepted_documents, reference_files, dbt_models,
-                *build_publish_assets(dbt_models)],
-        asset_checks=[document_gates],
+        assets=[raw_documents, document_gate, accepted_documents, reference_files,
+                dbt_models, *build_publish_assets(dbt_models)],
+        asset_checks=[gate_verdicts],
         jobs=[build_warehouse],
         schedules=[daily_rebuild],
         sensors=[raw_folder_changes],
@@ -41,8 +42,5 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    """For `dagster dev` and its code server: the environment's settings, for the process."""
-    settings = Settings.from_env()
-    # dbt runs as a subprocess and reads the working database's path from the environment.
-    settings.export()
-    return build_definitions(settings)
+    """For `dagster dev` and its code server: the environment's settings."""
+    return build_definitions(Settings.from_env())

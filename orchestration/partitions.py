@@ -1,6 +1,7 @@
 """One partition per document file, keyed by its path under the raw folder."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import dagster as dg
 from dagster._core.storage.tags import (
@@ -14,13 +15,27 @@ PARTITIONS_NAME = "documents"
 DOCUMENTS_TAG = "budget/documents"
 DOCUMENT_IDS_TAG = "budget/document_ids"
 TRIGGER_TAG = "budget/trigger"
+# Set by the gate: how many documents the run rejected, and which.
+REJECTED_TAG = "budget/rejected"
+REJECTED_IDS_TAG = "budget/rejected_documents"
 _TAG_LIMIT = 4000  # Dagster tag values should stay small; the count tag is always exact.
 
 
-def new_partition_keys(instance: dg.DagsterInstance, keys: Sequence[str]) -> list[str]:
-    """The keys not yet registered as document partitions, in the given order."""
-    known = set(instance.get_dynamic_partitions(PARTITIONS_NAME))
-    return [key for key in keys if key not in known]
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """One run over some documents: the partitions to register first, and the run's tags."""
+
+    new_keys: list[str]
+    tags: dict[str, str]
+
+
+def plan_run(instance: dg.DagsterInstance, keys: Sequence[str], trigger: str) -> RunPlan:
+    """The one way a run over documents is planned: by the CLI, the sensor and the schedule.
+    The caller registers `new_keys` (the sensor through its result, the others directly)."""
+    known = instance.get_dynamic_partitions(PARTITIONS_NAME)
+    registered = set(known)
+    new = [key for key in keys if key not in registered]
+    return RunPlan(new, run_tags([*known, *new], keys, trigger))
 
 
 def run_tags(
@@ -34,13 +49,24 @@ def run_tags(
     """
     position = {key: i for i, key in enumerate(ordered_keys)}
     ordered = sorted(keys, key=position.__getitem__)
-    listed = ", ".join(ordered)
-    if len(listed) > _TAG_LIMIT:
-        listed = listed[:_TAG_LIMIT] + f" … ({len(ordered)} in all)"
     return {
         ASSET_PARTITION_RANGE_START_TAG: ordered[0],
         ASSET_PARTITION_RANGE_END_TAG: ordered[-1],
-        DOCUMENTS_TAG: str(len(ordered)),
-        DOCUMENT_IDS_TAG: listed,
+        **document_tags(ordered, trigger),
+    }
+
+
+def document_tags(keys: Sequence[str], trigger: str) -> dict[str, str]:
+    """The budget/* tags of a run over these documents."""
+    return {
+        DOCUMENTS_TAG: str(len(keys)),
+        DOCUMENT_IDS_TAG: clip_tag(", ".join(keys)),
         TRIGGER_TAG: trigger,
     }
+
+
+def clip_tag(value: str) -> str:
+    """A tag value within Dagster's comfortable size; the count tags stay exact."""
+    if len(value) <= _TAG_LIMIT:
+        return value
+    return value[:_TAG_LIMIT] + f" … ({value.count(', ') + 1} in all)"

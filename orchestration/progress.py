@@ -9,8 +9,10 @@ import time
 import dagster as dg
 
 _SHOWN_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
-# Dagster's own line for a step whose upstream failed; it carries no event to recognise it by.
-_NOT_RUN = "Dependencies for step"
+# Steps whose own log lines say what they did; dbt streams an event per model and test, and the
+# checks report through their evaluations.
+_NARRATED_STEPS = {"raw_documents", "document_gate", "accepted_documents", "reference_files",
+                   "published_warehouse", "run_report"}
 
 
 class _ProgressHandler(logging.Handler):
@@ -33,10 +35,12 @@ class _ProgressHandler(logging.Handler):
         step = meta.get("step_key") or ""
         message = meta.get("orig_message") or record.getMessage()
         if event is None:
-            if message.startswith(_NOT_RUN):
-                return f"  – {step} not run: an upstream step did not succeed"
-            # dbt streams every model's events; the step lines are enough here.
-            if record.levelno >= logging.INFO and step and not step.startswith("budget_dbt"):
+            # Errors without an event (Dagster's note on a step whose upstream failed) are
+            # shown as Dagster words them; dbt streams every model's events at INFO, and the
+            # step lines are enough for those.
+            if record.levelno >= logging.ERROR and step:
+                return f"  – {step}: {message}"
+            if record.levelno >= logging.INFO and step in _NARRATED_STEPS:
                 return f"    {message}"
             return None
         kind = event.event_type_value
@@ -52,7 +56,8 @@ class _ProgressHandler(logging.Handler):
             return f"  ✗ {step} failed"
         evaluation = event.event_specific_data
         if not evaluation.passed:
-            return (f"    ! check {evaluation.check_name} did not pass "
+            where = f" on {evaluation.partition}" if evaluation.partition else ""
+            return (f"    ! check {evaluation.check_name}{where} did not pass "
                     f"({evaluation.severity.value.lower()})")
         return None
 

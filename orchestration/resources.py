@@ -19,6 +19,7 @@ class WarehouseResource(dg.ConfigurableResource):
     build_db: str
     crosswalk: str | None = None
     department_renames: str | None = None
+    parse_workers: int = 1
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WarehouseResource":
@@ -29,6 +30,7 @@ class WarehouseResource(dg.ConfigurableResource):
             crosswalk=str(settings.crosswalk) if settings.crosswalk else None,
             department_renames=(str(settings.department_renames)
                                 if settings.department_renames else None),
+            parse_workers=settings.parse_workers,
         )
 
     @property
@@ -39,6 +41,7 @@ class WarehouseResource(dg.ConfigurableResource):
             Path(self.build_db),
             Path(self.crosswalk) if self.crosswalk else None,
             Path(self.department_renames) if self.department_renames else None,
+            self.parse_workers,
         )
 
     @contextmanager

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from orchestration.partitions import PARTITIONS_NAME, new_partition_keys, run_tags
+from orchestration.partitions import PARTITIONS_NAME, plan_run
 from orchestration.settings import Settings
 
 
@@ -42,18 +42,16 @@ def execute_build(
         raise ValueError("no documents to build")
     definitions = build_definitions(settings)
     instance = instance or build_instance()
-    new = new_partition_keys(instance, document_ids)
-    if new:
-        instance.add_dynamic_partitions(PARTITIONS_NAME, new)
-    tags = run_tags(instance.get_dynamic_partitions(PARTITIONS_NAME), document_ids, trigger)
+    plan = plan_run(instance, document_ids, trigger)
+    if plan.new_keys:
+        instance.add_dynamic_partitions(PARTITIONS_NAME, plan.new_keys)
     job = definitions.resolve_job_def("build_warehouse")
-    with settings.exported():  # dbt, a subprocess, reads the paths from the environment
-        return job.execute_in_process(
-            instance=instance,
-            tags=tags,
-            run_config={
-                "ops": {"raw_documents": {"config": {"reread": reread}}},
-                **({"loggers": {"progress": {}}} if progress else {}),
-            },
-            raise_on_error=False,
-        )
+    return job.execute_in_process(
+        instance=instance,
+        tags=plan.tags,
+        run_config={
+            "ops": {"raw_documents": {"config": {"reread": reread}}},
+            **({"loggers": {"progress": {}}} if progress else {}),
+        },
+        raise_on_error=False,
+    )

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.jobs import build_warehouse
-from orchestration.partitions import PARTITIONS_NAME, new_partition_keys, run_tags
+from orchestration.partitions import PARTITIONS_NAME, plan_run
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.discovery import RawFolderError, discover
 
@@ -29,11 +29,7 @@ def daily_rebuild(
         return dg.SkipReason(str(error))
     if not documents:
         return dg.SkipReason(f"no documents in {warehouse.settings.raw_dir}")
-    keys = [document.document_id for document in documents]
-    new = new_partition_keys(context.instance, keys)
-    if new:
-        context.instance.add_dynamic_partitions(PARTITIONS_NAME, new)
-    return dg.RunRequest(
-        tags=run_tags(context.instance.get_dynamic_partitions(PARTITIONS_NAME), keys,
-                      trigger="schedule"),
-    )
+    plan = plan_run(context.instance, [d.document_id for d in documents], trigger="schedule")
+    if plan.new_keys:
+        context.instance.add_dynamic_partitions(PARTITIONS_NAME, plan.new_keys)
+    return dg.RunRequest(tags=plan.tags)

@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.assets import raw_documents
 from orchestration.jobs import build_warehouse
-from orchestration.partitions import PARTITIONS_NAME, new_partition_keys, run_tags
+from orchestration.partitions import PARTITIONS_NAME, plan_run
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.discovery import (
     Fingerprint,
@@ -45,13 +45,14 @@ def raw_folder_changes(
     for file in ignored:
         context.log.warning(f"ignored {file}")
 
-    new = new_partition_keys(context.instance, added)
     requests = []
+    new: list[str] = []
     if added or changed:
-        ordered = [*context.instance.get_dynamic_partitions(PARTITIONS_NAME), *new]
+        plan = plan_run(context.instance, added + changed, trigger="sensor")
+        new = plan.new_keys
         requests.append(dg.RunRequest(
             run_key=":".join(sorted(current[key].sha256[:12] for key in added + changed)),
-            tags=run_tags(ordered, added + changed, trigger="sensor"),
+            tags=plan.tags,
         ))
     return dg.SensorResult(
         run_requests=requests,

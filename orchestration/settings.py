@@ -1,11 +1,10 @@
-"""Where things live. Each setting is one environment variable, read here and in profiles.yml."""
+"""Where things live. Each setting is one environment variable, read here (never written: dbt
+gets the working database on its command line, orchestration/dbt.py)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,8 @@ class Settings:
     build_db: Path
     crosswalk: Path | None = None
     department_renames: Path | None = None
+    # Processes that parse documents when a run reads many.
+    parse_workers: int = 1
 
     @property
     def build_dir(self) -> Path:
@@ -74,6 +75,7 @@ class Settings:
             build_db=build_db,
             crosswalk=_optional_path(crosswalk, CROSSWALK_ENV),
             department_renames=_optional_path(department_renames, RENAMES_ENV),
+            parse_workers=_parse_workers(),
         )
 
     def check_locations(self) -> None:
@@ -94,33 +96,8 @@ class Settings:
                 raise LocationError(f"{what} {folder} cannot be written: "
                                     f"{error.strerror or error}") from None
 
-    @contextmanager
-    def exported(self) -> Iterator[None]:
-        """The settings in the environment for the duration of a run, then as they were."""
-        previous = {name: os.environ.get(name) for name in SETTING_VARIABLES}
-        self.export()
-        try:
-            yield
-        finally:
-            for name, value in previous.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
-    def export(self) -> None:
-        """Put the settings in the environment, where dbt's profiles.yml reads them."""
-        os.environ[RAW_DIR_ENV] = str(self.raw_dir)
-        os.environ[WAREHOUSE_ENV] = str(self.warehouse)
-        os.environ[BUILD_DB_ENV] = str(self.build_db)
-        for name, path in ((CROSSWALK_ENV, self.crosswalk), (RENAMES_ENV, self.department_renames)):
-            if path is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = str(path)
-
-
-def parse_workers() -> int:
+def _parse_workers() -> int:
     value = os.environ.get(PARSE_WORKERS_ENV)
     if value:
         try:

@@ -1,8 +1,8 @@
 """A realistic, deterministic corpus of budget documents, for tests, demos and benchmarks.
 
 Each document is built from a model in whole fen (0.01 元) and printed in the seed's layout, so
-every identity of DESIGN section 5 holds exactly: table 03's rows come from the seed's, scaled
-per department (size and mix) and per code and year (growth and cuts, rows that start or stop);
+every identity (docs/architecture.md, "The identities") holds exactly: table 03's rows come from
+the seed's, scaled per department (size and mix) and per code and year (growth and cuts, rows that start or stop);
 05 is the general-public-budget share of 03 by code, split into unit rows; 06 breaks 05's basic
 spending down by economic code; revenue is solved so that 01, 02 and 04 balance; 09 to 11 are
 scaled; 13's funding block follows from 03 and 05; 12 and 14 are the seed's text. Older years

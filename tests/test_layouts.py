@@ -1,4 +1,4 @@
-"""Real-world layouts read right, defects reported, nothing lost (DESIGN section 7)."""
+"""Real-world layouts read right, defects reported, nothing lost (docs/architecture.md, "Verdicts")."""
 
 from __future__ import annotations
 

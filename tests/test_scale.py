@@ -167,7 +167,7 @@ def test_parallel_reading_gives_what_one_process_gives(tmp_path: Path):
         assert one.source_sha256 == other.source_sha256
         assert one.frames.keys() == other.frames.keys()
         assert all(one.frames[t].equals(other.frames[t]) for t in one.frames)
-    known = {d.document_id: KnownDocument(d.source_sha256, PARSER_VERSION, "published")
+    known = {d.document_id: KnownDocument(d.source_sha256, PARSER_VERSION)
              for _, d in alone[:5]}
     again = list(read_documents(files, known, workers=2))
     assert [d is None for _, d in again] == [True] * 5 + [False] * (len(files) - 5)

@@ -14,7 +14,8 @@ from orchestration.parsing import RAW_TABLES
 from orchestration.warehouse.database import connect, ensure_schema
 from orchestration.warehouse.discovery import DocumentFile, discover
 from orchestration.warehouse.load import read_file, store_documents
-from orchestration.warehouse.promote import promote_documents
+from orchestration.quality.gate import gate_documents
+from orchestration.warehouse.promote import Promotion, promote_documents
 from orchestration.warehouse.publish import publish
 
 
@@ -38,7 +39,9 @@ def test_loading_a_document_twice_replaces_its_rows(tmp_path, seed_bytes):
         store_documents(con, [read_file(file, seed_bytes)], run_id="second")
         assert table_counts(con, "raw") == first
         assert first["expenditure"] == 241
-        assert rows(con, "select run_id, status from raw.documents") == [("second", "pending")]
+        assert rows(con, "select run_id, status from raw.document_verdicts") == [
+            ("second", "pending")
+        ]
 
 
 def test_a_rejected_re_release_keeps_the_last_good_figures(tmp_path, seed_bytes):
@@ -47,13 +50,16 @@ def test_a_rejected_re_release_keeps_the_last_good_figures(tmp_path, seed_bytes)
     with connect(tmp_path / "work.duckdb") as con:
         ensure_schema(con)
         store_documents(con, [read_file(file, seed_bytes)], run_id="good")
-        assert promote_documents(con).published == [SEED_ID]
+        gate_documents(con, [SEED_ID], run_id="good")
+        assert promote_documents(con, [SEED_ID]).published == [SEED_ID]
 
         file.path.write_bytes(broken)
         store_documents(con, [read_file(file, broken)], run_id="broken")
-        outcome = promote_documents(con)
-        assert (outcome.published, outcome.rejected) == ([], [SEED_ID])
-        assert rows(con, "select status from raw.documents") == [("rejected",)]
+        # Unreadable figures reject the version before the gate runs.
+        assert rows(con, "select status from raw.document_verdicts") == [("rejected",)]
+        gate_documents(con, [SEED_ID], run_id="broken")
+        assert promote_documents(con, [SEED_ID]) == Promotion(published=[], withdrawn=[])
+        assert rows(con, "select status from raw.document_verdicts") == [("rejected",)]
         # accepted still holds the good version, with its figures.
         assert rows(con, "select source_sha256 = ? from accepted.documents",
                     [hashlib.sha256(seed_bytes).hexdigest()]) == [(True,)]
@@ -65,24 +71,69 @@ def test_a_rejected_re_release_keeps_the_last_good_figures(tmp_path, seed_bytes)
 def test_two_files_for_the_same_year_and_department_are_both_held_back(tmp_path, seed_bytes):
     first = seed_file(tmp_path, seed_bytes, "2026/a.txt")
     second = seed_file(tmp_path, seed_bytes, "2026/b.txt")
+    both = ["2026/a.txt", "2026/b.txt"]
     with connect(tmp_path / "work.duckdb") as con:
         ensure_schema(con)
         store_documents(con, [read_file(f, seed_bytes) for f in (first, second)], run_id="r")
-        outcome = promote_documents(con)
-        assert (outcome.published, outcome.rejected) == ([], ["2026/a.txt", "2026/b.txt"])
+        assert gate_documents(con, both, run_id="r").conflicts == {
+            (2026, "北京市人力资源和社会保障局"): both
+        }
+        assert promote_documents(con, both) == Promotion(published=[], withdrawn=[])
+        assert rows(con, "select document_id, status from raw.document_verdicts "
+                         "order by 1") == [(d, "rejected") for d in both]
         messages = [m for (m,) in rows(con, "select message from raw.check_results "
-                                            "where not success order by document_id")]
-        assert len(messages) == 2
-        assert all("2 documents in this build are for 2026 北京市人力资源和社会保障局" in m
-                   for m in messages)
+                                            "where check_name = 'conflict' order by document_id")]
+        assert messages == [
+            "2026/a.txt: 2 files of the raw folder are for 2026 北京市人力资源和社会保障局 "
+            "(also 2026/b.txt); none is published until only one remains",
+            "2026/b.txt: 2 files of the raw folder are for 2026 北京市人力资源和社会保障局 "
+            "(also 2026/a.txt); none is published until only one remains",
+        ]
+        # Once one file is gone the other publishes, from raw, without being read again.
+        gate_documents(con, ["2026/a.txt"], run_id="s")
+        assert promote_documents(con, ["2026/a.txt"]).published == ["2026/a.txt"]
 
 
-def test_changing_the_schema_layout_recreates_it(tmp_path):
+def test_a_file_that_conflicts_with_a_published_one_withdraws_both(tmp_path, seed_bytes):
+    """Built a file at a time, the folder gives what it gives from scratch: nothing for the
+    year and department while two files claim it."""
+    first = seed_file(tmp_path, seed_bytes, "2026/a.txt")
+    with connect(tmp_path / "work.duckdb") as con:
+        ensure_schema(con)
+        store_documents(con, [read_file(first, seed_bytes)], run_id="r")
+        gate_documents(con, ["2026/a.txt"], run_id="r")
+        assert promote_documents(con, ["2026/a.txt"]).published == ["2026/a.txt"]
+        second = seed_file(tmp_path, seed_bytes, "2026/b.txt")
+        store_documents(con, [read_file(second, seed_bytes)], run_id="s")
+        gate_documents(con, ["2026/a.txt", "2026/b.txt"], run_id="s")
+        assert promote_documents(con, ["2026/a.txt", "2026/b.txt"]) == Promotion(
+            published=[], withdrawn=["2026/a.txt"])
+        assert rows(con, "select count(*) from accepted.expenditure") == [(0,)]
+
+
+def test_a_changed_raw_layout_rebuilds_raw_and_keeps_accepted(tmp_path, seed_bytes):
+    file = seed_file(tmp_path, seed_bytes)
     with connect(tmp_path / "work.duckdb") as con:
         assert ensure_schema(con) is True
         assert ensure_schema(con) is False
+        store_documents(con, [read_file(file, seed_bytes)], run_id="r")
+        gate_documents(con, [SEED_ID], run_id="r")
+        promote_documents(con, [SEED_ID])
+        # A release whose parser writes one more column, and one that widens a type.
         con.execute("update raw.schema_version set fingerprint = 'older'")
+        con.execute("alter table accepted.expenditure drop column remit_to_superior")
+        con.execute("alter table accepted.documents alter column size_bytes set data type "
+                    "integer")
         assert ensure_schema(con) is True
+        assert rows(con, "select count(*) from raw.documents") == [(0,)]
+        assert rows(con, "select count(*), sum(total) from accepted.expenditure") == [
+            (241, Decimal("131905.904856"))
+        ]
+        assert rows(con, "select data_type from information_schema.columns where "
+                         "table_schema = 'accepted' and table_name = 'documents' and "
+                         "column_name = 'size_bytes'") == [("BIGINT",)]
+        assert rows(con, "select count(*) from accepted.expenditure "
+                         "where remit_to_superior is null") == [(241,)]
 
 
 def test_discovery_lists_documents_and_explains_what_it_ignores(tmp_path):

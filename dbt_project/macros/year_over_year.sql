@@ -7,8 +7,14 @@
     Last year's amounts are first put under the codes this year uses, through the crosswalk
     (at the printed level, shares splitting a code with the remainder on one target so the
     total stays exact); then both years are summed per level. A level's row is `remapped` when
-    money reached it from a code that, at that level, was another code last year. -#}
-{% macro year_over_year(spending, levels) %}
+    money reached it from a code that, at that level, was another code last year.
+
+    `unknown_is_null`: a NULL amount is one the document printed but the reader could not
+    read (table 12), not "nothing": a sum over it stays NULL, and only a code absent from a
+    year counts as 0 there. -#}
+{% macro year_over_year(spending, levels, unknown_is_null=false) %}
+{%- set total = 'case when count(*) = count({0}) then sum({0}) end' if unknown_is_null
+    else 'sum({0})' %}
 
 with spending as (
     select * from {{ spending }}
@@ -38,7 +44,10 @@ prior_targets as (
         coalesce(crosswalk.to_code, spending.code) as code,
         spending.amount,
         crosswalk.to_code is not null and crosswalk.to_code <> spending.code as remapped,
-        round(spending.amount * coalesce(crosswalk.share, 1), 6) as share_amount,
+        -- Widened: DuckDB keeps DECIMAL(18,6) × DECIMAL in 18 digits, too few from
+        -- 10^6 万元 on.
+        round(spending.amount::decimal(38, 6) * coalesce(crosswalk.share, 1), 6)
+            as share_amount,
         row_number() over (
             partition by years.department_key, years.fiscal_year, spending.scope,
                 spending.classification, spending.code
@@ -76,7 +85,7 @@ current_by_level as (
         spending.classification,
         levels.level,
         left(spending.code, coalesce(levels.digits, 1000)) as code,
-        sum(spending.amount) as amount
+        {{ total.format('spending.amount') }} as amount
     from spending
     inner join levels
         on levels.classification = spending.classification
@@ -92,7 +101,7 @@ prior_by_level as (
         prior_rekeyed.classification,
         levels.level,
         left(prior_rekeyed.code, coalesce(levels.digits, 1000)) as code,
-        sum(prior_rekeyed.allocated) as prior_amount,
+        {{ total.format('prior_rekeyed.allocated') }} as prior_amount,
         string_agg(distinct prior_rekeyed.from_code, ', ' order by prior_rekeyed.from_code)
             filter (
                 where prior_rekeyed.remapped
@@ -116,7 +125,11 @@ compared as (
             as classification,
         coalesce(current_by_level.level, prior_by_level.level) as level,
         coalesce(current_by_level.code, prior_by_level.code) as code,
-        coalesce(current_by_level.amount, 0) as amount,
+        {% if unknown_is_null -%}
+        case when current_by_level.code is null then 0 else current_by_level.amount end
+        {%- else -%}
+        coalesce(current_by_level.amount, 0)
+        {%- endif %} as amount,
         prior_by_level.prior_amount,
         prior_by_level.remapped_from,
         current_by_level.code is not null as in_current_year,
@@ -143,7 +156,12 @@ with_status as (
         years.prior_fiscal_year,
         case
             when years.prior_fiscal_year is null then null
+            {% if unknown_is_null -%}
+            when not compared.in_prior_year then 0
+            else compared.prior_amount
+            {%- else -%}
             else coalesce(compared.prior_amount, 0)
+            {%- endif %}
         end as prior_amount,
         case
             when years.prior_fiscal_year is null then 'new'

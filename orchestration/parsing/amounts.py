@@ -76,7 +76,8 @@ def describe_invalid(unit: str) -> str:
     decimals = 6 if unit == "万元" else 2
     return (
         f"not an amount in {unit}: expected digits with optional thousands separators "
-        f"grouped by three and at most {decimals} decimals"
+        f"grouped by three, at most {_INTEGER_DIGITS[unit]} integer digits and at most "
+        f"{decimals} decimals"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from decimal import Decimal
 
 import polars as pl
 
@@ -15,7 +16,7 @@ from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 def parse_document(
@@ -41,6 +42,7 @@ def parse_document(
     year: int | None = None
     department: str | None = None
     seen: dict[str, int] = {}
+    project_spending: Decimal | None = None
 
     for line in preamble:
         table_of_line[line.no] = None
@@ -65,7 +67,7 @@ def parse_document(
             kinds.update({line.no: "not_understood" for line in section.lines})
             continue
         seen[section.table_no] = section.title_line
-        result = read_section(section, source_file)
+        result = read_section(section, source_file, project_spending)
         kinds.update(result.kinds)
         issues.extend(result.issues)
         units |= result.units
@@ -73,6 +75,8 @@ def parse_document(
             parts.setdefault(table, []).append(frame)
         if section.table_no == "13":
             year, department = result.fiscal_year, result.department_name
+        if section.table_no == "03":
+            project_spending = _printed_total(result.frames.get("table_totals"), "project")
 
     issues.extend(
         Issue(source_file, "the line contains control characters (removed, shown as \\xNN); "
@@ -126,6 +130,14 @@ def parse_document(
         frames=frames,
         issues=issues,
     )
+
+
+def _printed_total(totals: pl.DataFrame | None, column_key: str) -> Decimal | None:
+    """A column of a table's printed 合计 row, if it printed one."""
+    if totals is None:
+        return None
+    amounts = totals.filter(pl.col("column_key") == column_key)["amount"].drop_nulls()
+    return amounts[0] if len(amounts) else None
 
 
 def _line_counts(kinds: dict[int, str], table_of_line: dict[int, str | None]) -> pl.DataFrame:

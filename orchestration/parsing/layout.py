@@ -53,8 +53,8 @@ TABLE_NAMES: dict[str, str] = {
     "14": "转移支付绩效目标表",
 }
 
-# Tables every document must have: the identities of DESIGN section 5 and the document's own
-# year and department (table 13) depend on them.
+# Tables every document must have: the identities (docs/architecture.md, "The identities")
+# and the document's own year and department (table 13) depend on them.
 REQUIRED_TABLES = ("01", "02", "03", "04", "05", "06", "09", "13")
 # Tables whose lines must all be understood; 12 and 14 are kept as text for now.
 FINANCIAL_TABLES = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "13")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import polars as pl
 
@@ -53,6 +54,7 @@ class _Reader:
     section: Section
     result: SectionResult
     unit: str | None = None
+    project_spending: Decimal | None = None
     _lines: dict[int, Line] = field(default_factory=dict)
 
     @property
@@ -492,8 +494,10 @@ def read_performance_overview(reader: _Reader) -> None:
 
 
 def read_performance(reader: _Reader) -> None:
-    reading = read_project_table if reader.table_no == "12" else read_transfer_table
-    performance = reading(reader.section, reader.file)
+    if reader.table_no == "12":
+        performance = read_project_table(reader.section, reader.file, reader.project_spending)
+    else:
+        performance = read_transfer_table(reader.section, reader.file)
     reader.result.kinds.update(performance.kinds)
     reader.result.issues.extend(performance.issues)
     reader.result.frames.update(performance.frames())
@@ -517,8 +521,12 @@ READERS: dict[str, Callable[[_Reader], None]] = {
 }
 
 
-def read_section(section: Section, file: str) -> SectionResult:
-    """Read one table section into frames; every line of it gets a kind."""
-    reader = _Reader(file, section, SectionResult(section.table_no))
+def read_section(
+    section: Section, file: str, project_spending: Decimal | None = None
+) -> SectionResult:
+    """Read one table section into frames; every line of it gets a kind. `project_spending`
+    is 03's 项目支出, which bounds the figures of 12."""
+    reader = _Reader(file, section, SectionResult(section.table_no),
+                     project_spending=project_spending)
     READERS[section.table_no](reader)
     return reader.result

@@ -1,7 +1,9 @@
-"""The quality gates: the checks of expectations/ validated with Great Expectations.
+"""The quality checks of expectations/, validated with Great Expectations.
 
 Everything is computed for all the documents of a build at once (one GX validation per suite,
 not per document), then split back into per-document results: the cost of GX is paid per build.
+This module computes and reports; `orchestration.quality.gate` records the results (it is the
+only writer of raw.gate_results).
 """
 
 from __future__ import annotations
@@ -23,16 +25,83 @@ import pyarrow as pa
 from orchestration.parsing import RAW_TABLES
 from orchestration.parsing.amounts import AMOUNT_DTYPE
 from orchestration.settings import EXPECTATIONS_DIR
-from orchestration.warehouse.database import (
-    CHECK_RESULT_COLUMNS,
-    insert_frame,
-    polars_schema,
-    query_frame,
-    registered,
-    transaction,
-)
+from orchestration.warehouse.database import query_frame, registered
 
 from .suites import FEN_PER_WAN, Check, FormatSuite, Identity, load_checks
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityFailure:
+    """Two sides of an identity that disagree beyond its tolerance."""
+
+    document_id: str
+    table_no: str
+    source_line: int | None
+    identity: str
+    statement: str
+    item: str
+    left_side: Decimal
+    right_side: Decimal
+    difference: Decimal
+    bound: str
+    other_table_no: str | None = None
+    other_line: int | None = None
+
+    def message(self) -> str:
+        """The sentence a failure is reported with: file, table, line, what and both sides."""
+        other = (f"; table {self.other_table_no} line {self.other_line}"
+                 if self.other_table_no and self.other_line else "")
+        line = f", line {self.source_line}" if self.source_line else ""
+        relation = "≠" if self.bound == "equal" else ">"
+        return (
+            f"{self.document_id}, table {self.table_no}{line}: {self.identity} "
+            f"({self.statement}) [{self.item}]: {self.left_side:,.6f} {relation} "
+            f"{self.right_side:,.6f}, difference {self.difference:,.6f} 万元{other}"
+        )
+
+    @property
+    def expected(self) -> str:
+        return f"{self.right_side:.6f}"
+
+    @property
+    def observed(self) -> str:
+        return f"{self.left_side:.6f}"
+
+
+@dataclass(frozen=True, slots=True)
+class FormatFailure:
+    """A value of a raw table that breaks a format expectation."""
+
+    document_id: str
+    table_no: str
+    source_line: int | None
+    identity: str  # <raw table>.<column>
+    column: str
+    value: str
+    description: str
+
+    @property
+    def item(self) -> str:
+        return self.column
+
+    def message(self) -> str:
+        return (
+            f"{self.document_id}, table {self.table_no}, line {self.source_line}: "
+            f"{self.column}: {self.description}, found {self.value}"
+        )
+
+    @property
+    def expected(self) -> str:
+        return self.description
+
+    @property
+    def observed(self) -> str:
+        return self.value
+
+    difference = None
+
+
+Failure = IdentityFailure | FormatFailure
 
 
 @dataclass(slots=True)
@@ -43,16 +112,19 @@ class CheckOutcome:
     rejects: bool
     documents_checked: int
     comparisons: int = 0
-    failures: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
 
     @property
     def failed_documents(self) -> list[str]:
-        return sorted({f["document_id"] for f in self.failures})
+        return sorted({f.document_id for f in self.failures})
 
 
 @dataclass(slots=True)
 class GateReport:
+    """Every check's outcome over the documents validated, and the result rows to record."""
+
     outcomes: dict[str, CheckOutcome]
+    results: list[dict[str, Any]]
     data_docs: Path | None
 
 
@@ -69,26 +141,30 @@ def run_quality_gates(
     data_docs_dir: Path | None = None,
     expectations_dir: Path = EXPECTATIONS_DIR,
 ) -> GateReport:
-    """Validate these documents against every check; record every result in raw.check_results."""
+    """Validate these documents against every check: each check's outcome, and one result row
+    per failure and per identity or table suite that holds (recorded by the gate step)."""
     checks = load_checks(expectations_dir)
     validator = _Validator(checks, data_docs_dir)
     outcomes = {c.name: CheckOutcome(c.name, c.rejects, 0) for c in checks}
+    results: list[dict[str, Any]] = []
     ids = list(document_ids)
     for start in range(0, len(ids), GATE_CHUNK):
         chunk = ids[start:start + GATE_CHUNK]
-        for name, outcome in _gate_chunk(con, checks, validator, chunk).items():
+        chunk_outcomes, chunk_results = _gate_chunk(con, checks, validator, chunk)
+        results += chunk_results
+        for name, outcome in chunk_outcomes.items():
             total = outcomes[name]
             total.documents_checked += outcome.documents_checked
             total.comparisons += outcome.comparisons
             total.failures += outcome.failures
     validator.build_data_docs()
-    return GateReport(outcomes, data_docs_dir / "index.html" if data_docs_dir else None)
+    return GateReport(outcomes, results, data_docs_dir / "index.html" if data_docs_dir else None)
 
 
 def _gate_chunk(
     con: duckdb.DuckDBPyConnection, checks: Sequence[Check], validator: _Validator,
     document_ids: list[str],
-) -> dict[str, CheckOutcome]:
+) -> tuple[dict[str, CheckOutcome], list[dict[str, Any]]]:
     ids = pl.DataFrame({"document_id": document_ids}, schema={"document_id": pl.String})
     with registered(con, "checked_ids", ids):
         con.execute("create or replace temp table checked as select * from checked_ids")
@@ -114,12 +190,11 @@ def _gate_chunk(
             frame = frames[check.name, suite.table]
             _add_format_failures(outcome, suite, frame,
                                  validator.run(f"{check.name}_{suite.table}", frame))
-        outcome.failures.sort(key=lambda f: (f["document_id"], f["table_no"] or "",
-                                             f["source_line"] or 0))
+        outcome.failures.sort(key=lambda f: (f.document_id, f.table_no or "",
+                                             f.source_line or 0))
         outcomes[check.name] = outcome
         rows += _result_rows(check, outcome, compared[check.name], frames, files, now)
-    record_results(con, document_ids, [c.name for c in checks], rows)
-    return outcomes
+    return outcomes, rows
 
 
 # --- what is compared ---------------------------------------------------------------------
@@ -132,6 +207,23 @@ _IDENTITY_COLUMNS = {
     "difference": pl.Decimal(38, 6), "difference_fen": pl.Int64,
     "other_table_no": pl.String, "other_line": pl.Int32, "statement": pl.String,
 }
+
+
+# BIGINT holds every DECIMAL(18,6) amount as fen (at most 10^18 - 1), but not every difference
+# of sums of them: a difference beyond it is clamped, which keeps its sign and keeps it outside
+# any tolerance, while `difference` keeps the exact value for the message.
+_FEN_LIMIT = 2**63 - 1
+
+
+def _whole_fen(expression: str, *, clamped: bool = False) -> str:
+    """An amount in 万元 as whole fen (BIGINT). DuckDB keeps a DECIMAL(18,6) times an integer
+    in DECIMAL(18,6), which overflows from 10^6 万元 (100 亿元) on: widen first."""
+    fen = f"(({expression})::decimal(38,6) * {FEN_PER_WAN})::hugeint"
+    if clamped:
+        # Not least/greatest: they skip NULL, and a missing side must stay NULL.
+        fen = (f"case when {fen} > {_FEN_LIMIT} then {_FEN_LIMIT} "
+               f"when {fen} < -{_FEN_LIMIT} then -{_FEN_LIMIT} else {fen} end")
+    return f"({fen})::bigint"
 
 
 def compute_identities(
@@ -157,7 +249,8 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
                left_side::decimal(38,6) as left_side,
                right_side::decimal(38,6) as right_side,
                (left_side::decimal(38,6) - right_side::decimal(38,6)) as difference,
-               ((left_side::decimal(38,6) - right_side::decimal(38,6)) * {FEN_PER_WAN})::bigint
+               {_whole_fen("left_side::decimal(38,6) - right_side::decimal(38,6)",
+                           clamped=True)}
                    as difference_fen,
                other_table_no::varchar as other_table_no,
                other_line::integer as other_line
@@ -183,7 +276,7 @@ def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataF
     for name in (n for n in schema if n in wanted):
         dtype = schema[name]
         if dtype == AMOUNT_DTYPE:
-            columns.append(f"({name} * {FEN_PER_WAN})::bigint as {name}")
+            columns.append(f"{_whole_fen(name)} as {name}")
         elif isinstance(dtype, pl.Decimal):
             columns.append(f"{name}::varchar as {name}")
         else:
@@ -296,8 +389,14 @@ def _add_identity_failures(outcome: CheckOutcome, compared: pl.DataFrame, valida
     for result in validation.results:
         for index in _unexpected_rows(result):
             row = compared.row(index, named=True)
-            row["bound"] = result.expectation_config.meta["bound"]
-            outcome.failures.append(row)
+            outcome.failures.append(IdentityFailure(
+                document_id=row["document_id"], table_no=row["table_no"],
+                source_line=row["source_line"], identity=row["identity"],
+                statement=row["statement"], item=row["item"], left_side=row["left_side"],
+                right_side=row["right_side"], difference=row["difference"],
+                bound=result.expectation_config.meta["bound"],
+                other_table_no=row["other_table_no"], other_line=row["other_line"],
+            ))
 
 
 def _add_format_failures(outcome: CheckOutcome, suite: FormatSuite, frame: pl.DataFrame,
@@ -307,15 +406,15 @@ def _add_format_failures(outcome: CheckOutcome, suite: FormatSuite, frame: pl.Da
         column = result.expectation_config.kwargs["column"]
         for index in _unexpected_rows(result):
             row = frame.row(index, named=True)
-            outcome.failures.append({
-                "document_id": row["document_id"],
-                "table_no": row.get("table_no") or suite.table_no,
-                "source_line": row["source_line"],
-                "identity": f"{suite.table}.{column}",
-                "column": column,
-                "value": _shown(row[column], RAW_TABLES[suite.table][column]),
-                "description": result.expectation_config.meta["description"],
-            })
+            outcome.failures.append(FormatFailure(
+                document_id=row["document_id"],
+                table_no=row.get("table_no") or suite.table_no,
+                source_line=row["source_line"],
+                identity=f"{suite.table}.{column}",
+                column=column,
+                value=_shown(row[column], RAW_TABLES[suite.table][column]),
+                description=result.expectation_config.meta["description"],
+            ))
 
 
 def _shown(value: Any, dtype: pl.DataType) -> str:
@@ -326,42 +425,20 @@ def _shown(value: Any, dtype: pl.DataType) -> str:
     return repr(value)
 
 
-def failure_message(failure: dict[str, Any]) -> str:
-    """The sentence a failure is reported with: file, table, line, what and both sides."""
-    if "left_side" not in failure:
-        return (
-            f"{failure['document_id']}, table {failure['table_no']}, line "
-            f"{failure['source_line']}: {failure['column']}: {failure['description']}, found "
-            f"{failure['value']}"
-        )
-    other = (f"; table {failure['other_table_no']} line {failure['other_line']}"
-             if failure.get("other_table_no") and failure.get("other_line") else "")
-    line = f", line {failure['source_line']}" if failure.get("source_line") else ""
-    relation = "≠" if failure.get("bound", "equal") == "equal" else ">"
-    return (
-        f"{failure['document_id']}, table {failure['table_no']}{line}: {failure['identity']} "
-        f"({failure['statement']}) [{failure['item']}]: {failure['left_side']:,.6f} {relation} "
-        f"{failure['right_side']:,.6f}, difference {failure['difference']:,.6f} 万元{other}"
-    )
-
-
 def _result_rows(
     check: Check, outcome: CheckOutcome, compared: pl.DataFrame,
     frames: dict[tuple[str, str], pl.DataFrame], files: dict[str, str], now: datetime,
 ) -> list[dict[str, Any]]:
     rows = []
     for f in outcome.failures:
-        identity = "left_side" in f
         rows.append({
-            "document_id": f["document_id"], "source_sha256": files.get(f["document_id"]),
-            "check_name": check.name, "identity": f["identity"], "table_no": f["table_no"],
-            "source_line": f["source_line"], "success": False,
-            "expected": f"{f['right_side']:.6f}" if identity else f["description"],
-            "observed": f"{f['left_side']:.6f}" if identity else f["value"],
-            "difference": f["difference"] if identity else None,
-            "message": failure_message(f), "rejects": check.rejects, "checked_at": now,
+            "document_id": f.document_id, "source_sha256": files.get(f.document_id),
+            "check_name": check.name, "identity": f.identity, "table_no": f.table_no,
+            "source_line": f.source_line, "item": f.item, "success": False, "expected": f.expected,
+            "observed": f.observed, "difference": f.difference, "message": f.message(),
+            "rejects": check.rejects, "checked_at": now,
         })
-    failed = {(f["document_id"], f["identity"]) for f in outcome.failures}
+    failed = {(f.document_id, f.identity) for f in outcome.failures}
     counts = compared.group_by("document_id", "identity", "table_no", "statement").len()
     for document_id, identity, table_no, statement, n in counts.sort(
         "document_id", "identity"
@@ -369,8 +446,8 @@ def _result_rows(
         if (document_id, identity) not in failed:
             rows.append(_success(check, document_id, files, identity, table_no, now,
                                  f"{identity} ({statement}): {n} comparison(s) hold"))
-    failed_tables = {(f["document_id"], f["identity"].split(".")[0])
-                     for f in outcome.failures if "left_side" not in f}
+    failed_tables = {(f.document_id, f.identity.split(".")[0])
+                     for f in outcome.failures if isinstance(f, FormatFailure)}
     for suite in check.suites:
         counts = frames[check.name, suite.table].group_by("document_id").len().sort(
             "document_id")
@@ -388,19 +465,3 @@ def _success(check: Check, document_id: str, files: dict[str, str], identity: st
     return {"document_id": document_id, "source_sha256": files.get(document_id),
             "check_name": check.name, "identity": identity, "table_no": table_no,
             "success": True, "rejects": False, "checked_at": now, "message": message}
-
-
-def record_results(con: duckdb.DuckDBPyConnection, document_ids: list[str],
-                   check_names: list[str], rows: list[dict[str, Any]]) -> None:
-    """Replace these documents' results of these checks (parse results stay), atomically."""
-    frame = pl.DataFrame(rows, schema=polars_schema(CHECK_RESULT_COLUMNS), orient="row")
-    ids = pl.DataFrame({"document_id": document_ids}, schema={"document_id": pl.String})
-    names = pl.DataFrame({"check_name": check_names}, schema={"check_name": pl.String})
-    with transaction(con), registered(con, "gated_ids", ids), registered(con, "gated_checks",
-                                                                          names):
-        con.execute(
-            "delete from raw.check_results "
-            "where check_name in (select check_name from gated_checks) "
-            "and document_id in (select document_id from gated_ids)"
-        )
-        insert_frame(con, "raw.check_results", frame)

@@ -1,5 +1,17 @@
-"""The working database: `raw` (every document as last read) and `accepted` (the last version of
-each year and department that passed every gate). dbt builds the marts from `accepted` only."""
+"""The working database: who writes which table, and how its layout is kept up to date.
+
+Schemas (docs/architecture.md, "Who writes what"):
+
+- `raw`: every document as last read. `raw.documents`, `raw.parse_results` and the parsed tables
+  are written by ingestion only; `raw.gate_results` by the gate only. Two views read them:
+  `raw.check_results` (every result, parse and gate) and `raw.document_verdicts` (each current
+  version's status, decided in one place: `VERDICTS_VIEW`). raw is derived from the documents,
+  so a change of its layout rebuilds it: every document is read again.
+- `accepted`: per fiscal year and department, the last version that passed; written by
+  promotion only. It is the only copy of a last good version whose newer file was rejected, so
+  it is migrated in place (tables and columns added, types widened) and never dropped.
+- `config`: the user's crosswalk and renames files, loaded on every run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +20,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 import duckdb
@@ -15,6 +28,15 @@ import polars as pl
 import pyarrow as pa
 
 from orchestration.parsing import RAW_TABLES
+
+
+class DocumentStatus(StrEnum):
+    """A document version's standing, as `raw.document_verdicts` decides it."""
+
+    PENDING = "pending"  # read, not yet gated
+    PUBLISHED = "published"  # passed every rejecting check: its figures are in the marts
+    REJECTED = "rejected"  # failed a rejecting check: the last good version stays
+
 
 DOCUMENT_COLUMNS: dict[str, str] = {
     "document_id": "varchar",
@@ -29,8 +51,6 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "amount_units": "varchar",
     "tables_found": "varchar",
     "parser_version": "varchar",
-    # pending (read, not yet gated) | published | rejected
-    "status": "varchar",
     "parsed_at": "timestamptz",
     "run_id": "varchar",
 }
@@ -42,28 +62,18 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
     "identity": "varchar",
     "table_no": "varchar",
     "source_line": "integer",
+    "item": "varchar",  # what was compared: a code, a label, a column
     "success": "boolean",
     "expected": "varchar",
     "observed": "varchar",
-    "difference": "decimal(18,6)",
+    # Differences of sums: wider than any one amount (DECIMAL(18,6)).
+    "difference": "decimal(38,6)",
     "message": "varchar",
     # a failed check that keeps the document out of the marts (others are warnings)
     "rejects": "boolean",
     "checked_at": "timestamptz",
+    "run_id": "varchar",
 }
-
-
-def duckdb_type(dtype: pl.DataType) -> str:
-    if isinstance(dtype, pl.Decimal):
-        return f"decimal({dtype.precision},{dtype.scale})"
-    return {pl.String: "varchar", pl.Int32: "integer", pl.Int64: "bigint",
-            pl.Boolean: "boolean"}[dtype.base_type()]
-
-
-def _table_ddl(name: str, columns: dict[str, str]) -> str:
-    body = ",\n    ".join(f"{column} {kind}" for column, kind in columns.items())
-    return f"create table {name} (\n    {body}\n)"
-
 
 # The user's own crosswalk and department renames, loaded from their files for dbt.
 CONFIG_TABLES: dict[str, dict[str, str]] = {
@@ -77,25 +87,95 @@ CONFIG_TABLES: dict[str, dict[str, str]] = {
         "note": "varchar", "source_file": "varchar", "source_line": "integer",
     },
 }
-SCHEMAS = ("raw", "accepted", "config")
 
 
-def _ddl() -> list[str]:
-    statements = [f"create schema {schema}" for schema in SCHEMAS]
-    statements += [_table_ddl(f"config.{name}", columns) for name, columns in CONFIG_TABLES.items()]
-    statements.append(_table_ddl("raw.documents", DOCUMENT_COLUMNS))
-    statements.append(_table_ddl("raw.check_results", CHECK_RESULT_COLUMNS))
-    statements.append(
-        _table_ddl("accepted.documents", {**DOCUMENT_COLUMNS, "accepted_at": "timestamptz"})
-    )
-    for table, schema in RAW_TABLES.items():
-        columns = {"document_id": "varchar", **{c: duckdb_type(t) for c, t in schema.items()}}
-        for schema_name in ("raw", "accepted"):
-            statements.append(_table_ddl(f"{schema_name}.{table}", columns))
-    return statements
+def duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Decimal):
+        return f"decimal({dtype.precision},{dtype.scale})"
+    return {pl.String: "varchar", pl.Int32: "integer", pl.Int64: "bigint",
+            pl.Boolean: "boolean"}[dtype.base_type()]
 
 
-SCHEMA_FINGERPRINT = hashlib.sha256("\n".join(_ddl()).encode()).hexdigest()[:16]
+def _parsed_tables() -> dict[str, dict[str, str]]:
+    return {
+        table: {"document_id": "varchar", **{c: duckdb_type(t) for c, t in schema.items()}}
+        for table, schema in RAW_TABLES.items()
+    }
+
+
+# Every table of each schema with its columns: the one declaration the DDL, the migrations and
+# the check against dbt's sources (tests/test_schema.py) read.
+RAW_SCHEMA: dict[str, dict[str, str]] = {
+    "documents": DOCUMENT_COLUMNS,
+    "parse_results": CHECK_RESULT_COLUMNS,
+    "gate_results": CHECK_RESULT_COLUMNS,
+    **_parsed_tables(),
+}
+ACCEPTED_SCHEMA: dict[str, dict[str, str]] = {
+    "documents": {**DOCUMENT_COLUMNS, "accepted_at": "timestamptz"},
+    **_parsed_tables(),
+}
+
+# Results of the current version of each document: its parse results (ingestion replaces them
+# with every read) and the gate's results on those same bytes since they were read. A gate
+# result older than the read (the same bytes read again with another parser) no longer counts.
+CHECK_RESULTS_VIEW = """
+create or replace view raw.check_results as
+select * from raw.parse_results
+union all by name
+select g.* from raw.gate_results g
+join raw.documents d
+  on d.document_id = g.document_id and d.source_sha256 = g.source_sha256
+ and g.checked_at >= d.parsed_at
+"""
+
+# The verdict rule, stated once: a version that failed a rejecting check (parse or gate) is
+# rejected; one the gate has not seen yet is pending; the rest are published.
+VERDICTS_VIEW = f"""
+create or replace view raw.document_verdicts as
+with failures as (
+    select document_id,
+           list(message order by table_no nulls first, source_line nulls first, message)
+               as rejection_reasons
+    from raw.check_results
+    where not success and rejects
+    group by document_id
+),
+gated as (
+    select g.document_id, max(g.checked_at) as gated_at,
+           arg_max(g.run_id, g.checked_at) as gated_run_id
+    from raw.gate_results g
+    join raw.documents d
+      on d.document_id = g.document_id and d.source_sha256 = g.source_sha256
+     and g.checked_at >= d.parsed_at
+    group by g.document_id
+)
+select d.*,
+       case
+           when f.document_id is not null then '{DocumentStatus.REJECTED}'
+           when g.document_id is null then '{DocumentStatus.PENDING}'
+           else '{DocumentStatus.PUBLISHED}'
+       end as status,
+       coalesce(f.rejection_reasons, []::varchar[]) as rejection_reasons,
+       g.gated_at,
+       g.gated_run_id
+from raw.documents d
+left join failures f using (document_id)
+left join gated g using (document_id)
+"""
+
+VIEWS = (CHECK_RESULTS_VIEW, VERDICTS_VIEW)
+
+
+def _table_ddl(name: str, columns: dict[str, str]) -> str:
+    body = ",\n    ".join(f"{column} {kind}" for column, kind in columns.items())
+    return f"create table {name} (\n    {body}\n)"
+
+
+# raw is rebuilt from the documents whenever its declared layout changes.
+RAW_LAYOUT = hashlib.sha256(
+    "\n".join(_table_ddl(f"raw.{t}", c) for t, c in RAW_SCHEMA.items()).encode()
+).hexdigest()[:16]
 
 
 class DatabaseBusy(Exception):
@@ -182,30 +262,72 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
-    """Create the raw and accepted schemas; recreate them if their layout changed.
+    """Bring the working database to the declared layout without losing what cannot be rebuilt.
 
-    Returns True when they were (re)created, in which case every document is read again.
+    `accepted` and `config` are migrated in place; `raw` is recreated when its layout changed.
+    Returns True when raw was (re)created, in which case every document is read again.
     """
+    with transaction(con):
+        for schema in ("raw", "accepted", "config"):
+            con.execute(f"create schema if not exists {schema}")
+        for table, columns in ACCEPTED_SCHEMA.items():
+            _migrate_table(con, "accepted", table, columns)
+        for table, columns in CONFIG_TABLES.items():
+            _migrate_table(con, "config", table, columns)
+        rebuilt = _raw_layout(con) != RAW_LAYOUT
+        if rebuilt:
+            # Views first: they depend on the tables.
+            for name, kind in con.execute(
+                "select table_name, table_type from information_schema.tables "
+                "where table_schema = 'raw' order by table_type desc"
+            ).fetchall():
+                keyword = "view" if kind == "VIEW" else "table"
+                con.execute(f"drop {keyword} if exists raw.{quote_identifier(name)}")
+            for table, columns in RAW_SCHEMA.items():
+                con.execute(_table_ddl(f"raw.{table}", columns))
+            con.execute("create table raw.schema_version (fingerprint varchar)")
+            con.execute("insert into raw.schema_version values (?)", [RAW_LAYOUT])
+        for view in VIEWS:
+            con.execute(view)
+    return rebuilt
+
+
+def _raw_layout(con: duckdb.DuckDBPyConnection) -> str | None:
     found = scalar(
         con,
         "select count(*) from information_schema.tables "
         "where table_schema = 'raw' and table_name = 'schema_version'",
     )
-    if found and scalar(con, "select fingerprint from raw.schema_version") == SCHEMA_FINGERPRINT:
-        return False
-    con.execute("begin")
-    try:
-        for schema in SCHEMAS:
-            con.execute(f"drop schema if exists {schema} cascade")
-        for statement in _ddl():
-            con.execute(statement)
-        con.execute("create table raw.schema_version (fingerprint varchar)")
-        con.execute("insert into raw.schema_version values (?)", [SCHEMA_FINGERPRINT])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return True
+    return str(scalar(con, "select fingerprint from raw.schema_version")) if found else None
+
+
+def _migrate_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: dict[str, str]
+) -> None:
+    """Create the table, or add its missing columns and widen changed types. Columns no longer
+    declared are kept: they may hold figures of an earlier release."""
+    existing = dict(con.execute(
+        "select column_name, lower(data_type) from information_schema.columns "
+        "where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchall())
+    name = f"{schema}.{quote_identifier(table)}"
+    if not existing:
+        con.execute(_table_ddl(name, columns))
+        return
+    for column, kind in columns.items():
+        if column not in existing:
+            con.execute(f"alter table {name} add column {quote_identifier(column)} {kind}")
+        elif _normalised_type(existing[column]) != _normalised_type(kind):
+            con.execute(f"alter table {name} alter column {quote_identifier(column)} "
+                        f"set data type {kind}")
+
+
+def _normalised_type(kind: str) -> str:
+    kind = kind.lower().replace(" ", "")
+    return {"timestampwithtimezone": "timestamptz", "int": "integer", "int4": "integer",
+            "int8": "bigint", "bool": "boolean", "string": "varchar", "text": "varchar"
+            }.get(kind, kind)
 
 
 @contextmanager
@@ -262,11 +384,12 @@ _POLARS_TYPES: dict[str, pl.DataType] = {
     "boolean": pl.Boolean(),
     "timestamptz": pl.Datetime("us", "UTC"),
     "decimal(18,6)": pl.Decimal(18, 6),
+    "decimal(38,6)": pl.Decimal(38, 6),
 }
 
 
 def polars_schema(columns: dict[str, str]) -> dict[str, pl.DataType]:
-    """The Polars schema of a table described in DuckDB types (documents, check_results)."""
+    """The Polars schema of a table described in DuckDB types (documents, check results)."""
     return {name: _POLARS_TYPES[kind] for name, kind in columns.items()}
 
 

@@ -50,14 +50,13 @@ class UnreadableDocument:
 class KnownDocument:
     source_sha256: str
     parser_version: str
-    status: str
 
 
 def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, KnownDocument]:
     rows = con.execute(
-        "select document_id, source_sha256, parser_version, status from raw.documents"
+        "select document_id, source_sha256, parser_version from raw.documents"
     ).fetchall()
-    return {row[0]: KnownDocument(row[1], row[2], row[3]) for row in rows}
+    return {row[0]: KnownDocument(row[1], row[2]) for row in rows}
 
 
 # A budget document is 100 KB to a few MB of text; anything much larger is not one, and is
@@ -136,8 +135,9 @@ def published_without_file(con: duckdb.DuckDBPyConnection, present: list[str]) -
 
 
 def needs_reading(file: DocumentFile, known: KnownDocument | None) -> bool:
-    """Unchanged bytes read by this parser version and already gated are not read again."""
-    if known is None or known.parser_version != PARSER_VERSION or known.status == "pending":
+    """Unchanged bytes already read by this parser version are not read again (a version read
+    but not yet gated is gated from raw by the next gate step)."""
+    if known is None or known.parser_version != PARSER_VERSION:
         return True
     try:
         return known.source_sha256 != file.sha256()
@@ -167,7 +167,9 @@ def store_documents(
     *,
     run_id: str,
 ) -> None:
-    """Replace these documents' rows in every raw table, in one transaction."""
+    """Replace these documents' rows in every table ingestion writes, in one transaction: the
+    document row, its parse results and its parsed tables. The gate's results of an earlier
+    version stay until the gate replaces them (they name that version's sha256)."""
     if not documents:
         return
     now = datetime.now(UTC)
@@ -178,19 +180,19 @@ def store_documents(
         orient="row",
     )
     check_rows = pl.DataFrame(
-        [row for d in documents for row in _parse_check_rows(d, now)],
+        [row | {"run_id": run_id} for d in documents for row in _parse_check_rows(d, now)],
         schema=polars_schema(CHECK_RESULT_COLUMNS),
         orient="row",
     )
     parsed = [d for d in documents if isinstance(d, ParsedDocument)]
     with transaction(con), registered(con, "incoming_ids", ids):
-        for table in ("documents", "check_results", *RAW_TABLES):
+        for table in ("documents", "parse_results", *RAW_TABLES):
             con.execute(
                 f"delete from raw.{table} "
                 "where document_id in (select document_id from incoming_ids)"
             )
         insert_frame(con, "raw.documents", document_rows)
-        insert_frame(con, "raw.check_results", check_rows)
+        insert_frame(con, "raw.parse_results", check_rows)
         for table in RAW_TABLES:
             frames = [
                 frame.with_columns(pl.lit(d.document_id).alias("document_id"))
@@ -210,7 +212,6 @@ def _document_row(
             "source_file": document.document_id,
             "source_sha256": document.source_sha256,
             "size_bytes": document.size_bytes,
-            "status": "rejected",
             **common,
         }
     return {
@@ -225,8 +226,6 @@ def _document_row(
         "department_name": document.department_name,
         "amount_units": ",".join(document.amount_units),
         "tables_found": ",".join(document.tables_found),
-        # The quality gates decide; until then the document is only read.
-        "status": "pending",
         **common,
     }
 

@@ -1,5 +1,6 @@
--- Table 12 projects with a code, per department and year (a code printed on several lines
--- is summed).
+-- Table 12 projects with a code, per department and year (a code with several projects is
+-- summed). A total the reader could not read is NULL, and so is the sum over it: an unknown
+-- amount is never 0.
 
 with years as (
     select document_id, fiscal_year, department_key from {{ ref('int_department_years') }}
@@ -17,7 +18,7 @@ select
     'project' as scope,
     'project' as classification,
     projects.project_code as code,
-    sum(coalesce(projects.total, 0)) as amount
+    case when count(*) = count(projects.total) then sum(projects.total) end as amount
 from projects
 inner join years on years.document_id = projects.document_id
 group by all

@@ -9,20 +9,6 @@ candidates as (
     select * from {{ ref('stg_document_candidates') }}
 ),
 
-failures as (
-    select
-        document_id,
-        source_sha256,
-        count(*) as failed_checks,
-        array_to_string(
-            list_slice(list(message order by table_no nulls first, source_line nulls first), 1, 5),
-            ' | '
-        ) as rejection_reasons
-    from {{ ref('stg_check_results') }}
-    where not success and rejects
-    group by document_id, source_sha256
-),
-
 published_versions as (
     select
         document_id,
@@ -56,12 +42,10 @@ rejected_versions as (
         candidates.tables_found,
         'rejected' as status,
         candidates.parsed_at as loaded_at,
-        coalesce(failures.failed_checks, 0) as failed_checks,
-        failures.rejection_reasons
+        len(candidates.rejection_reasons) as failed_checks,
+        array_to_string(list_slice(candidates.rejection_reasons, 1, 5), ' | ')
+            as rejection_reasons
     from candidates
-    left join failures
-        on candidates.document_id = failures.document_id
-        and candidates.source_sha256 = failures.source_sha256
     where candidates.status = 'rejected'
 )
 

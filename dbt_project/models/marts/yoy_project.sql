@@ -2,7 +2,8 @@
 -- changed (the same 一级/二级/三级 indicator with another operator, target or unit).
 
 with compared as (
-    {{ year_over_year(ref('int_project_spending'), "('project', 'item', null)") }}
+    {{ year_over_year(ref('int_project_spending'), "('project', 'item', null)",
+                      unknown_is_null=true) }}
 ),
 
 years as (

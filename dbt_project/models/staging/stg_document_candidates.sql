@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('raw', 'documents') }}
+    select * from {{ source('raw', 'document_verdicts') }}
 ),
 
 renamed as (
@@ -16,6 +16,7 @@ renamed as (
         tables_found,
         parser_version,
         status,
+        rejection_reasons,
         parsed_at
     from source
 )
