@@ -8,7 +8,7 @@ import dagster as dg
 
 from orchestration.markdown import markdown_table
 from orchestration.parsing import RAW_TABLES, ParsedDocument
-from orchestration.partitions import document_partitions
+from orchestration.partitions import document_partitions, tag_untagged_run
 from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
 from orchestration.settings import parse_workers
@@ -46,6 +46,7 @@ def raw_documents(
     context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Each document file parsed into typed tables in the raw schema, replacing its old rows."""
+    tag_untagged_run(context)
     files = {f.document_id: f for f in discover(warehouse.settings.raw_dir)[0]}
     keys = context.partition_keys
     missing = [key for key in keys if key not in files]

@@ -34,13 +34,30 @@ def run_tags(
     """
     position = {key: i for i, key in enumerate(ordered_keys)}
     ordered = sorted(keys, key=position.__getitem__)
-    listed = ", ".join(ordered)
-    if len(listed) > _TAG_LIMIT:
-        listed = listed[:_TAG_LIMIT] + f" … ({len(ordered)} in all)"
     return {
         ASSET_PARTITION_RANGE_START_TAG: ordered[0],
         ASSET_PARTITION_RANGE_END_TAG: ordered[-1],
-        DOCUMENTS_TAG: str(len(ordered)),
-        DOCUMENT_IDS_TAG: listed,
-        TRIGGER_TAG: trigger,
+        **document_tags(ordered, trigger),
     }
+
+
+def document_tags(keys: Sequence[str], trigger: str) -> dict[str, str]:
+    """The `budget/*` tags of a run over these documents."""
+    listed = ", ".join(keys)
+    if len(listed) > _TAG_LIMIT:
+        listed = listed[:_TAG_LIMIT] + f" … ({len(keys)} in all)"
+    return {DOCUMENTS_TAG: str(len(keys)), DOCUMENT_IDS_TAG: listed, TRIGGER_TAG: trigger}
+
+
+# A run launched from the UI (materialising partitions, a backfill) or by `dagster job launch`
+# carries only Dagster's own tags; the sensor, the schedule and the CLI set the trigger.
+MANUAL_TRIGGER = "manual"
+
+
+def tag_untagged_run(context: dg.AssetExecutionContext) -> None:
+    """Give a run launched without the `budget/*` tags those of the documents it covers."""
+    if TRIGGER_TAG in context.run.tags:
+        return
+    context.instance.add_run_tags(
+        context.run.run_id, document_tags(context.partition_keys, MANUAL_TRIGGER)
+    )
