@@ -9,9 +9,9 @@ import dagster as dg
 from orchestration.markdown import markdown_table
 from orchestration.parsing import RAW_TABLES, ParsedDocument
 from orchestration.partitions import document_partitions, tag_untagged_run
-from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
 from orchestration.settings import parse_workers
+from orchestration.site import write_site
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     UnreadableDocument,
@@ -296,8 +296,8 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
                 "path": dg.MetadataValue.path(str(result.path)),
                 "size_mb": round(result.size_bytes / 1e6, 2),
                 "row_counts": dg.MetadataValue.json(result.row_counts),
-                "data_docs": dg.MetadataValue.path(
-                    str(warehouse.settings.build_dir / "data_docs" / "index.html")),
+                "check_results": dg.MetadataValue.path(
+                    str(warehouse.settings.build_dir / "site" / "checks.html")),
                 "preview": dg.MetadataValue.md(
                     markdown_table(list(result.row_counts.items()), ["table", "rows"])
                 ),
@@ -308,14 +308,17 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
     def run_report(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        """Charts from the published marts: spending by category, the largest changes,
-        三公经费 over time, and the rejected documents with their reasons."""
+        """The offline site of the published marts: a page per department (totals, spending by
+        category, 三公经费, revenue, largest movers, projects), a page per function code, and
+        every check result naming document, table and line."""
         settings = warehouse.settings
-        report = write_report(settings.warehouse, settings.build_dir / "report.html")
-        context.log.info(f"run report: {report.path}")
+        site = write_site(settings.warehouse, settings.build_dir / "site")
+        context.log.info(f"run report: {site.index}")
         return dg.MaterializeResult(metadata={
-            "path": dg.MetadataValue.path(str(report.path)),
-            "sections": dg.MetadataValue.json(list(report.sections)),
+            "path": dg.MetadataValue.path(str(site.index)),
+            "check_results": dg.MetadataValue.path(str(site.checks)),
+            "department_pages": len(site.departments),
+            "code_pages": len(site.code_pages),
         })
 
     return [published_warehouse, run_report]
