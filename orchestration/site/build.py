@@ -98,6 +98,26 @@ class _Data:
     codes: pl.DataFrame
     code_names: dict[str, str]
     labels: dict[tuple[str, str], str]
+    # Each frame split once by department, and yoy_function by code: a corpus of a thousand
+    # documents has hundreds of pages, and filtering the whole frame for each costs minutes.
+    by_department: dict[str, dict[str, pl.DataFrame]] = field(default_factory=dict)
+    by_code: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def of(self, kind: str, department: str) -> pl.DataFrame:
+        """One department's rows of a frame (`kind` is the field's name)."""
+        frame = self.by_department[kind].get(department)
+        return frame if frame is not None else getattr(self, kind).clear()
+
+    def split(self) -> _Data:
+        for kind in ("documents", "functions", "general_budget", "three_public", "revenue",
+                     "projects"):
+            frame = getattr(self, kind).filter(pl.col("department_name").is_not_null())
+            self.by_department[kind] = {
+                key[0]: part for key, part in
+                frame.partition_by("department_name", as_dict=True, maintain_order=True).items()}
+        self.by_code.update({key[0]: part for key, part in self.functions.partition_by(
+            "function_code", as_dict=True, maintain_order=True).items()})
+        return self
 
     def label(self, kind: str, code: str | None) -> str:
         """The Chinese word marts_zh uses for a mart's code (the code itself if it has none)."""
@@ -156,7 +176,7 @@ class _Data:
             code_names=dict(zip(codes["function_code"], codes["function_name"], strict=True)),
             labels={(kind, code): label for kind, code, label in con.execute(
                 "select 类别, 代码, 名称 from marts_zh.标签").fetchall()},
-        )
+        ).split()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,30 +221,27 @@ def _index(data: _Data, departments: dict[str, str], generated: str) -> str:
 
 
 def _department(data: _Data, name: str, codes: dict[str, str]) -> str:
-    functions = data.functions.filter(pl.col("department_name") == name)
-    documents = data.documents.filter(pl.col("department_name") == name)
+    functions = data.of("functions", name)
+    documents = data.of("documents", name)
     years = sorted(set(documents["fiscal_year"].drop_nulls()))
     sections = [
         _totals(data, name, years),
         _spending_by_category(functions, years, codes),
-        _three_public(data.three_public.filter(pl.col("department_name") == name), years),
-        _revenue(data.revenue.filter(pl.col("department_name") == name), years),
+        _three_public(data.of("three_public", name), years),
+        _revenue(data.of("revenue", name), years),
         _movers(data, functions, codes),
-        _projects(data.projects.filter(pl.col("department_name") == name)),
+        _projects(data.of("projects", name)),
         _documents(data, documents),
     ]
     return f'<p><a href="index.html">首页</a></p><h1>{_e(name)}</h1>' + "".join(sections)
 
 
 def _totals(data: _Data, name: str, years: list[int]) -> str:
-    spending = _sum_by_year(data.functions.filter(
-        (pl.col("department_name") == name) & (pl.col("level") == "category")))
-    general = _sum_by_year(data.general_budget.filter(pl.col("department_name") == name))
-    revenue = _sum_by_year(data.revenue.filter(
-        (pl.col("department_name") == name) & (pl.col("fund_group") == "total")))
-    three = _sum_by_year(data.three_public.filter(
-        (pl.col("department_name") == name) & (pl.col("item") == "total")))
-    projects = data.projects.filter(pl.col("department_name") == name)
+    spending = _sum_by_year(data.of("functions", name).filter(pl.col("level") == "category"))
+    general = _sum_by_year(data.of("general_budget", name))
+    revenue = _sum_by_year(data.of("revenue", name).filter(pl.col("fund_group") == "total"))
+    three = _sum_by_year(data.of("three_public", name).filter(pl.col("item") == "total"))
+    projects = data.of("projects", name)
     counts = dict(projects.group_by("fiscal_year").len().iter_rows())
     rows = [[str(y), _amount(spending.get(y)), _amount(general.get(y)), _amount(revenue.get(y)),
              _amount(three.get(y)), str(counts.get(y, 0))] for y in years]
@@ -394,12 +411,11 @@ def _code_index(data: _Data, codes: dict[str, str]) -> str:
 
 
 def _level(data: _Data, code: str) -> str:
-    level = data.codes.filter(pl.col("function_code") == code)["level"]
-    return level[0] if level.len() else ""
+    return data.by_code[code]["level"][0]
 
 
 def _code(data: _Data, code: str, departments: dict[str, str]) -> str:
-    frame = data.functions.filter(pl.col("function_code") == code)
+    frame = data.by_code[code]
     years = sorted(set(frame["fiscal_year"]))
     totals = _sum_by_year(frame)
     chart = go.Figure()

@@ -64,17 +64,25 @@ def publish(build_db: Path, published: Path) -> Published:
 def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
     tables = con.execute(
         """
-        select table_name, comment from duckdb_tables()
+        select table_name, comment, sql from duckdb_tables()
         where database_name = 'build' and schema_name = ? order by table_name
         """,
         [schema],
     ).fetchall()
     q_schema = quote_identifier(schema)
     con.execute(f"create schema pub.{q_schema}")
+    # Each table from its own CREATE statement (schema-qualified, no database), so the primary
+    # keys the dbt contracts declare reach the published file, where BI tools read them.
+    con.execute("use pub")
+    try:
+        for _, _, sql in tables:
+            con.execute(sql)
+    finally:
+        con.execute("use memory")
     counts: dict[str, int] = {}
-    for table, comment in tables:
+    for table, comment, _ in tables:
         q_table = f"{q_schema}.{quote_identifier(table)}"
-        con.execute(f"create table pub.{q_table} as select * from build.{q_table}")
+        con.execute(f"insert into pub.{q_table} select * from build.{q_table}")
         counts[f"{schema}.{table}"] = int(scalar(con, f"select count(*) from pub.{q_table}"))
         _copy_comments(con, "table", schema, table, comment)
     return counts
