@@ -12,6 +12,7 @@ from orchestration.partitions import document_partitions, tag_untagged_run
 from orchestration.resources import WarehouseResource
 from orchestration.settings import parse_workers
 from orchestration.site import write_site
+from orchestration.warehouse.database import query_frame, scalar
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     UnreadableDocument,
@@ -20,7 +21,6 @@ from orchestration.warehouse.load import (
     store_documents,
 )
 from orchestration.warehouse.promote import promote_documents
-from orchestration.warehouse.database import query_frame, scalar
 from orchestration.warehouse.publish import publish
 from orchestration.warehouse.reference_files import (
     ReferenceFileError,

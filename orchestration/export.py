@@ -8,6 +8,7 @@ a byte-order mark, or GB18030 on request. Parquet keeps DECIMAL as DECIMAL.
 
 from __future__ import annotations
 
+import argparse
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -103,8 +104,9 @@ def export(
     if not warehouse.exists():
         raise ExportError(f"no published warehouse at {warehouse}; run `budget-warehouse build`")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        selected = [read_table(con, schema, name, filters)
-                    for schema, name in resolve_tables(con, tables)]
+        selected = [
+            read_table(con, schema, name, filters) for schema, name in resolve_tables(con, tables)
+        ]
     result = Exported(rows={f"{t.schema}.{t.name}": t.frame.height for t in selected})
     if export_format is ExportFormat.XLSX:
         path = out if out.suffix else out.with_suffix(".xlsx")
@@ -141,9 +143,11 @@ def resolve_tables(
     if not requested:
         views = sorted((s, n) for s, n in known if s == DEFAULT_SCHEMA)
         if not views:
-            raise ExportError(f"the published warehouse has no {DEFAULT_SCHEMA} views (built "
-                              "before they existed?); run `budget-warehouse build` again, or "
-                              "name tables with --table")
+            raise ExportError(
+                f"the published warehouse has no {DEFAULT_SCHEMA} views (built "
+                "before they existed?); run `budget-warehouse build` again, or "
+                "name tables with --table"
+            )
         return views
     resolved = []
     for name in requested:
@@ -152,15 +156,14 @@ def resolve_tables(
         matches.sort(key=lambda match: SCHEMAS.index(match[0]))
         if not matches:
             available = ", ".join(f"{s}.{n}" for s, n in sorted(known))
-            raise ExportError(f"no table {name!r} in the published warehouse; available: "
-                              f"{available}")
+            raise ExportError(
+                f"no table {name!r} in the published warehouse; available: {available}"
+            )
         resolved.append(matches[0])
     return resolved
 
 
-def read_table(
-    con: duckdb.DuckDBPyConnection, schema: str, name: str, filters: Filters
-) -> Table:
+def read_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, filters: Filters) -> Table:
     described = con.execute(
         """
         select column_name, data_type, numeric_scale, comment from duckdb_columns()
@@ -204,13 +207,16 @@ def _conditions(
         for candidate in candidates:
             if candidate in columns:
                 return quote_identifier(candidate)
-        raise ExportError(f"{table} has no column for {option} (looked for "
-                          f"{', '.join(candidates)}); leave {option} out for this table")
+        raise ExportError(
+            f"{table} has no column for {option} (looked for "
+            f"{', '.join(candidates)}); leave {option} out for this table"
+        )
 
     if filters.departments:
         column = column_for(DEPARTMENT_COLUMNS, "--department")
-        conditions.append("(" + " or ".join(f"contains({column}, ?)"
-                                            for _ in filters.departments) + ")")
+        conditions.append(
+            "(" + " or ".join(f"contains({column}, ?)" for _ in filters.departments) + ")"
+        )
         parameters.extend(filters.departments)
     if filters.years:
         column = column_for(YEAR_COLUMNS, "--year")
@@ -218,17 +224,24 @@ def _conditions(
         parameters.append(list(filters.years))
     if filters.codes:
         column = column_for(CODE_COLUMNS, "--code")
-        conditions.append("(" + " or ".join(f"starts_with({column}, ?)"
-                                            for _ in filters.codes) + ")")
+        conditions.append(
+            "(" + " or ".join(f"starts_with({column}, ?)" for _ in filters.codes) + ")"
+        )
         parameters.extend(filters.codes)
     if filters.levels:
         column = column_for(LEVEL_COLUMNS, "--level")
-        held = [value for (value,) in con.execute(
-            f"select distinct {column} from {table} order by 1").fetchall()]
+        held = [
+            value
+            for (value,) in con.execute(
+                f"select distinct {column} from {table} order by 1"
+            ).fetchall()
+        ]
         unknown = [level for level in filters.levels if level not in held]
         if unknown:
-            raise ExportError(f"{table} has no level {', '.join(unknown)}; its levels are "
-                              f"{', '.join(map(str, held))}")
+            raise ExportError(
+                f"{table} has no level {', '.join(unknown)}; its levels are "
+                f"{', '.join(map(str, held))}"
+            )
         conditions.append(f"{column} in (select unnest(?::varchar[]))")
         parameters.append(list(filters.levels))
     return conditions, parameters
@@ -242,7 +255,8 @@ def write_xlsx(tables: Sequence[Table], path: Path, result: Exported) -> None:
             raise ExportError(
                 f"{table.schema}.{table.name}: {table.frame.height:,} rows, more than an Excel "
                 f"sheet holds ({XLSX_MAX_ROWS:,}); filter by --department or --year, or export "
-                "csv or parquet")
+                "csv or parquet"
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     # constant_memory writes each row as it goes: a large mart never sits in memory twice.
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -258,7 +272,8 @@ def write_xlsx(tables: Sequence[Table], path: Path, result: Exported) -> None:
                     if column.decimals not in by_scale:
                         decimals = "." + "0" * column.decimals if column.decimals else ""
                         by_scale[column.decimals] = workbook.add_format(
-                            {"num_format": f"#,##0{decimals}"})
+                            {"num_format": f"#,##0{decimals}"}
+                        )
                     formats.append(by_scale[column.decimals])
                     width = 16
                 elif column.integer:
@@ -275,12 +290,15 @@ def write_xlsx(tables: Sequence[Table], path: Path, result: Exported) -> None:
                         continue
                     if isinstance(value, Decimal):
                         if _fits_a_float(value):
-                            sheet.write_number(row_number, position, float(value),
-                                               formats[position])
+                            sheet.write_number(
+                                row_number, position, float(value), formats[position]
+                            )
                         else:
                             sheet.write_string(row_number, position, format(value, "f"))
-                            result.as_text.append(f"{table.name}, {table.columns[position].header}"
-                                                  f", row {row_number + 1}")
+                            result.as_text.append(
+                                f"{table.name}, {table.columns[position].header}"
+                                f", row {row_number + 1}"
+                            )
                     elif isinstance(value, bool):
                         sheet.write_boolean(row_number, position, value)
                     elif isinstance(value, int):
@@ -323,7 +341,7 @@ def _csv_value(value: object) -> str:
     return str(value)
 
 
-def run(args) -> int:  # noqa: ANN001 - the parsed arguments of `budget-warehouse export`
+def run(args: argparse.Namespace) -> int:
     """The command: export, then say what was written (exit 0) or why not (exit 2)."""
     import sys
 
@@ -341,8 +359,12 @@ def run(args) -> int:  # noqa: ANN001 - the parsed arguments of `budget-warehous
     )
     try:
         result = export(
-            Settings.from_env(warehouse=args.warehouse).warehouse, Path(args.out), export_format,
-            tables=args.table or (), filters=filters, encoding=CsvEncoding(args.encoding),
+            Settings.from_env(warehouse=args.warehouse).warehouse,
+            Path(args.out),
+            export_format,
+            tables=args.table or (),
+            filters=filters,
+            encoding=CsvEncoding(args.encoding),
         )
     except ExportError as error:
         err.print(f"[red]error:[/red] {error}", highlight=False)
@@ -350,8 +372,10 @@ def run(args) -> int:  # noqa: ANN001 - the parsed arguments of `budget-warehous
     for table, count in result.rows.items():
         out.print(f"{table}: {count:,} rows", highlight=False)
     for value in result.as_text:
-        err.print(f"[yellow]written as text[/yellow] (too many digits for an Excel number): "
-                  f"{value}", highlight=False)
+        err.print(
+            f"[yellow]written as text[/yellow] (too many digits for an Excel number): {value}",
+            highlight=False,
+        )
     for path in result.paths:
         out.print(f"Wrote {path}", highlight=False)
     sys.stdout.flush()

@@ -3,6 +3,7 @@ DuckDB client. Read-only: the file is opened read-only and the query can reach n
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def run(args) -> int:  # noqa: ANN001 - the parsed arguments of `budget-warehouse sql`
+def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
@@ -74,16 +75,20 @@ def run(args) -> int:  # noqa: ANN001 - the parsed arguments of `budget-warehous
     shown = result.rows if args.max_rows <= 0 else result.rows[: args.max_rows]
     table = Table(show_lines=False)
     for position, column in enumerate(result.columns):
-        numeric = any(isinstance(row[position], int | Decimal) and not isinstance(row[position],
-                                                                                   bool)
-                      for row in shown)
+        numeric = any(
+            isinstance(row[position], int | Decimal) and not isinstance(row[position], bool)
+            for row in shown
+        )
         table.add_column(column, justify="right" if numeric else "left")
     for row in shown:
         table.add_row(*(_text(value) for value in row))
     out = Console(soft_wrap=True)
     out.print(table, highlight=False)
     hidden = len(result.rows) - len(shown)
-    suffix = f"; {hidden:,} more not shown (--max-rows 0 shows all, --csv writes all)" if (
-        hidden) else ""
+    suffix = (
+        f"; {hidden:,} more not shown (--max-rows 0 shows all, --csv writes all)"
+        if (hidden)
+        else ""
+    )
     out.print(f"{len(result.rows):,} rows{suffix}", highlight=False)
     return 0

@@ -47,15 +47,19 @@ def isolated_python(packages: list[str], *arguments: str) -> subprocess.Complete
     command = ["uv", "run", "--isolated", "--no-project", "--quiet"]
     for package in packages:
         command += ["--with", package]
-    return subprocess.run([*command, "python", *arguments], capture_output=True, text=True,
-                          timeout=600, check=False)
+    return subprocess.run(
+        [*command, "python", *arguments], capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 @pytest.mark.slow
 def test_superset_s_driver_on_the_oldest_duckdb_reads_figures_names_and_keys(cli_build):
     completed = isolated_python(
         [f"duckdb=={OLDEST_DUCKDB}", "duckdb-engine", "sqlalchemy>=1.4,<2", "pytz"],
-        "-c", PROBE, str(cli_build.warehouse))
+        "-c",
+        PROBE,
+        str(cli_build.warehouse),
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     out = json.loads(completed.stdout)
     assert out["duckdb"] == OLDEST_DUCKDB and out["sqlalchemy"].startswith("1.4.")
@@ -66,8 +70,11 @@ def test_superset_s_driver_on_the_oldest_duckdb_reads_figures_names_and_keys(cli
     assert out["columns_zh"][:4] == ["年度", "部门", "项目", "金额（万元）"]
     # The primary keys the dbt contracts declare are in the file, where information_schema
     # (what JDBC tools read) lists their columns...
-    assert out["key_columns"] == [["dim_economic", "econ_kind"], ["dim_economic", "econ_code"],
-                                  ["dim_function", "function_code"]]
+    assert out["key_columns"] == [
+        ["dim_economic", "econ_kind"],
+        ["dim_economic", "econ_code"],
+        ["dim_function", "function_code"],
+    ]
     # ...and SQLAlchemy reflects each key by name, but without its columns: DuckDB numbers
     # pg_constraint.conkey from 0 and pg_attribute.attnum from 1 (duckdb_engine issue 594).
     assert out["keys"]["dim_economic"]["name"] == "PRIMARY KEY(econ_kind, econ_code)"
@@ -84,7 +91,6 @@ def test_python_clients_need_pytz_for_the_timestamptz_columns(cli_build):
         print(con.execute("select sum(total) from marts.fct_three_public").fetchall()[0][0])
         con.execute("select loaded_at from marts.dim_document").fetchall()
     """)
-    completed = isolated_python([f"duckdb=={OLDEST_DUCKDB}"], "-c", probe,
-                                str(cli_build.warehouse))
+    completed = isolated_python([f"duckdb=={OLDEST_DUCKDB}"], "-c", probe, str(cli_build.warehouse))
     assert Decimal(completed.stdout.strip()) == THREE_PUBLIC_TOTAL
     assert completed.returncode != 0 and "pytz" in completed.stderr

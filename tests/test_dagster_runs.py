@@ -12,13 +12,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from conftest import ISOLATED_VARIABLES, SEED, SEED_ID, make_raw_dir, rows
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
-from conftest import ISOLATED_VARIABLES, SEED, SEED_ID, make_raw_dir, rows
 from orchestration.partitions import (
     DOCUMENT_IDS_TAG,
     DOCUMENTS_TAG,
@@ -56,14 +56,31 @@ def test_a_run_launched_like_the_ui_runs_in_one_process_and_gets_the_budget_tags
         # What the sensor (or a build) does first: register the document as a partition.
         instance.add_dynamic_partitions(PARTITIONS_NAME, [SEED_ID])
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
-    env |= {"DAGSTER_HOME": str(home), RAW_DIR_ENV: str(settings.raw_dir),
-            WAREHOUSE_ENV: str(settings.warehouse), BUILD_DB_ENV: str(settings.build_db)}
+    env |= {
+        "DAGSTER_HOME": str(home),
+        RAW_DIR_ENV: str(settings.raw_dir),
+        WAREHOUSE_ENV: str(settings.warehouse),
+        BUILD_DB_ENV: str(settings.build_db),
+    }
     # The tags the UI puts on a run that materialises one partition: Dagster's own only.
     ui_tags = {ASSET_PARTITION_RANGE_START_TAG: SEED_ID, ASSET_PARTITION_RANGE_END_TAG: SEED_ID}
     process = subprocess.Popen(
-        [str(DAGSTER), "job", "execute", "-m", "orchestration.definitions",
-         "-j", "build_warehouse", "--tags", json.dumps(ui_tags)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(DAGSTER),
+            "job",
+            "execute",
+            "-m",
+            "orchestration.definitions",
+            "-j",
+            "build_warehouse",
+            "--tags",
+            json.dumps(ui_tags),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output, _ = process.communicate(timeout=600)
     assert process.returncode == 0, output[-4000:]
@@ -71,8 +88,11 @@ def test_a_run_launched_like_the_ui_runs_in_one_process_and_gets_the_budget_tags
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         (run,) = instance.get_runs()
         assert run.status == dg.DagsterRunStatus.SUCCESS
-        events = [entry.dagster_event for entry in instance.all_logs(run.run_id)
-                  if entry.dagster_event is not None]
+        events = [
+            entry.dagster_event
+            for entry in instance.all_logs(run.run_id)
+            if entry.dagster_event is not None
+        ]
         steps = {event.step_key for event in events if event.step_key}
         assert {"raw_documents", "budget_dbt_models", "published_warehouse"} <= steps
         # Some events (run-level, planned checks) carry no process; the others name the one that
@@ -104,7 +124,8 @@ def test_the_sensor_cursor_keeps_chinese_names_readable(tmp_path):
     raw = make_raw_dir(tmp_path, {SEED_ID: SEED.read_bytes()})
     settings = Settings.from_env(raw_dir=raw, warehouse=tmp_path / "warehouse.duckdb")
     context = dg.build_sensor_context(
-        instance=dg.DagsterInstance.ephemeral(), cursor=None,
+        instance=dg.DagsterInstance.ephemeral(),
+        cursor=None,
         resources={"warehouse": WarehouseResource.from_settings(settings)},
     )
     result = raw_folder_changes(context)
