@@ -55,7 +55,7 @@ def isolated_python(packages: list[str], *arguments: str) -> subprocess.Complete
 @pytest.mark.slow
 def test_superset_s_driver_on_the_oldest_duckdb_reads_figures_names_and_keys(cli_build):
     completed = isolated_python(
-        [f"duckdb=={OLDEST_DUCKDB}", "duckdb-engine", "sqlalchemy>=1.4,<2", "pytz"],
+        [f"duckdb=={OLDEST_DUCKDB}", "duckdb-engine==0.17.0", "sqlalchemy>=1.4,<2", "pytz"],
         "-c",
         PROBE,
         str(cli_build.warehouse),
