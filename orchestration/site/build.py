@@ -506,7 +506,7 @@ def _movers(data: _Data, functions: pl.DataFrame, codes: dict[str, str]) -> str:
             orientation="h",
             x=[_plot(r["change"]) for r in bars],
             y=[f"{r['function_code']} {r['function_name'] or ''}" for r in bars],
-            marker_color=[STATUS_COLOURS[r["status"]] for r in bars],
+            marker_color=[STATUS_COLOURS.get(r["status"], "#888888") for r in bars],
             hovertext=[
                 f"{data.label('status', r['status'])}：{_amount(r['prior_amount'])} → "
                 f"{_amount(r['amount'])} 万元（{_pct(r['change_pct'])}）"
@@ -652,7 +652,9 @@ def _code(data: _Data, code: str, departments: dict[str, str]) -> str:
         hoverinfo="text",
     )
     _years_axis(chart, years)
-    chart.update_layout(yaxis_title="万元", height=360, title=f"{code} {data.code_names[code]}")
+    chart.update_layout(
+        yaxis_title="万元", height=360, title=f"{code} {data.code_names[code] or ''}"
+    )
     per_department: dict[str, dict[int, Decimal]] = {}
     for row in frame.iter_rows(named=True):
         per_department.setdefault(row["department_name"], {})[row["fiscal_year"]] = row["amount"]
