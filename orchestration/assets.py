@@ -11,13 +11,12 @@ from orchestration.parsing import ParsedDocument
 from orchestration.partitions import (
     REJECTED_IDS_TAG,
     REJECTED_TAG,
-    TRIGGER_TAG,
     clip_tag,
     document_partitions,
-    document_tags,
+    tag_untagged_run,
 )
-from orchestration.report import write_report
 from orchestration.resources import WarehouseResource
+from orchestration.site import write_site
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     CompanionDocument,
@@ -62,12 +61,9 @@ def raw_documents(
 ) -> dg.MaterializeResult:
     """Ingestion: each document file parsed into typed tables in the raw schema (raw.documents,
     raw.parse_results and one table per parsed table), replacing that file's old rows."""
+    tag_untagged_run(context)
     files = {f.document_id: f for f in discover(warehouse.settings.raw_dir)[0]}
     keys = context.partition_keys
-    if TRIGGER_TAG not in context.run.tags:
-        # A run launched from the UI (or the Dagster CLI) was not planned by plan_run: give it
-        # the same tags, so every run says which documents it covered.
-        context.instance.add_run_tags(context.run.run_id, document_tags(keys, trigger="ui"))
     missing = [key for key in keys if key not in files]
     present = [files[key] for key in keys if key in files]
     read: list[DocumentSummary] = []
@@ -373,8 +369,8 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
                 "path": dg.MetadataValue.path(str(result.path)),
                 "size_mb": round(result.size_bytes / 1e6, 2),
                 "row_counts": dg.MetadataValue.json(result.row_counts),
-                "data_docs": dg.MetadataValue.path(
-                    str(warehouse.settings.build_dir / "data_docs" / "index.html")),
+                "check_results": dg.MetadataValue.path(
+                    str(warehouse.settings.build_dir / "site" / "checks.html")),
                 "preview": dg.MetadataValue.md(
                     markdown_table(list(result.row_counts.items()), ["table", "rows"])
                 ),
@@ -385,14 +381,17 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
     def run_report(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        """Charts from the published marts: spending by category, the largest changes,
-        三公经费 over time, and the rejected documents with their reasons."""
+        """The offline site of the published marts: a page per department (totals, spending by
+        category, 三公经费, revenue, largest movers, projects), a page per function code, and
+        every check result naming document, table and line."""
         settings = warehouse.settings
-        report = write_report(settings.warehouse, settings.build_dir / "report.html")
-        context.log.info(f"run report: {report.path}")
+        site = write_site(settings.warehouse, settings.build_dir / "site")
+        context.log.info(f"run report: {site.index}")
         return dg.MaterializeResult(metadata={
-            "path": dg.MetadataValue.path(str(report.path)),
-            "sections": dg.MetadataValue.json(list(report.sections)),
+            "path": dg.MetadataValue.path(str(site.index)),
+            "check_results": dg.MetadataValue.path(str(site.checks)),
+            "department_pages": len(site.departments),
+            "code_pages": len(site.code_pages),
         })
 
     return [published_warehouse, run_report]

@@ -37,6 +37,10 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             "dbt": dbt_resource(),
         },
         loggers={"progress": progress_logger},
+        # Every run in one process, whoever launches it (the UI, the sensor, the schedule, the
+        # CLI): the multiprocess default starts a process per step, each importing Dagster, dbt
+        # and Polars again, 20-30 s a step, which turned a one-document run into minutes.
+        executor=dg.in_process_executor,
     )
 
 

@@ -70,3 +70,17 @@ def clip_tag(value: str) -> str:
     if len(value) <= _TAG_LIMIT:
         return value
     return value[:_TAG_LIMIT] + f" … ({value.count(', ') + 1} in all)"
+
+
+# A run launched from the UI (materialising partitions, a backfill) or by `dagster job launch`
+# carries only Dagster's own tags; the sensor, the schedule and the CLI set the trigger.
+MANUAL_TRIGGER = "manual"
+
+
+def tag_untagged_run(context: dg.AssetExecutionContext) -> None:
+    """Give a run launched without the `budget/*` tags those of the documents it covers."""
+    if TRIGGER_TAG in context.run.tags:
+        return
+    context.instance.add_run_tags(
+        context.run.run_id, document_tags(context.partition_keys, MANUAL_TRIGGER)
+    )

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import os
+import shutil
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.partitions import PARTITIONS_NAME, plan_run
-from orchestration.settings import Settings
+from orchestration.settings import PROJECT_ROOT, Settings
 
 
 def build_instance() -> dg.DagsterInstance:
-    """The instance under DAGSTER_HOME when set (runs then show in the UI), else a throwaway."""
-    if os.environ.get("DAGSTER_HOME"):
+    """The instance under DAGSTER_HOME when set (runs then show in the UI), else a throwaway.
+
+    A DAGSTER_HOME without a configuration gets the project's (telemetry off), so no instance
+    the project creates sends usage events; a throwaway instance never does.
+    """
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        configure_dagster_home(Path(home))
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.ephemeral()
+
+
+# The project's instance configuration, also what `dagster dev` reads through the README's
+# DAGSTER_HOME.
+INSTANCE_CONFIG = PROJECT_ROOT / ".dagster_home" / "dagster.yaml"
+
+
+def configure_dagster_home(home: Path) -> None:
+    """Give a new or unconfigured Dagster home the project's configuration."""
+    home.mkdir(parents=True, exist_ok=True)
+    if not any((home / name).exists() for name in ("dagster.yaml", "dagster.yml")):
+        shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")
 
 
 def execute_build(

@@ -68,6 +68,8 @@ def raw_folder_changes(
             )
             for key in removed
         ],
-        cursor=json.dumps({key: value.as_list() for key, value in current.items()}),
+        # Readable in the UI's sensor page: document names stay Chinese, not escape sequences.
+        cursor=json.dumps({key: value.as_list() for key, value in current.items()},
+                          ensure_ascii=False),
         skip_reason=None if requests or removed else "no document added, changed or removed",
     )

@@ -249,12 +249,15 @@ def test_the_webserver_lists_assets_checks_schedule_and_sensor(published, tmp_pa
     assert node["sensors"] == [{"name": "raw_folder_changes"}]
 
 
-def test_the_run_report_has_a_chart_for_each_section(published):
-    report = published.build_dir / "report.html"
-    page = report.read_text(encoding="utf-8")
-    for section in ("spending-by-category", "largest-changes", "three-public",
-                    "rejected-documents"):
-        start = page.index(f'<section id="{section}">')
-        end = page.index("</section>", start)
-        assert "plotly-graph-div" in page[start:end], section
-    assert page.count("plotly.js v") == 1  # the library embedded once: the page works offline
+def test_the_run_report_is_a_site_with_a_page_per_department(published):
+    # The site itself is tested in test_site.py; here, that every build writes it.
+    from orchestration.site import department_file
+
+    site = published.build_dir / "site"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert department_file("北京市人力资源和社会保障局") in index
+    page = (site / department_file("北京市人力资源和社会保障局")).read_text(encoding="utf-8")
+    for section in ("totals", "spending-by-category", "three-public", "revenue",
+                    "largest-changes", "projects"):
+        assert f'<section id="{section}">' in page, section
+    assert (site / "checks.html").exists() and (site / "plotly.min.js").exists()

@@ -86,10 +86,11 @@ def test_data_quality_shows_what_passed_too(mixed_build):
         ]
 
 
-def test_the_cli_prints_where_the_validation_report_is(mixed_build):
-    report = mixed_build.warehouse.parent / "build" / "data_docs" / "index.html"
-    assert f"Validation report (GX Data Docs): {report}" in mixed_build.stdout
-    assert report.exists()
+def test_the_cli_prints_where_the_check_results_are(mixed_build):
+    # The run report's page of check results, which opens offline (GX Data Docs do not).
+    page = mixed_build.warehouse.parent / "build" / "site" / "checks.html"
+    assert f"Check results (document, table and line of each): {page}" in mixed_build.stdout
+    assert SEED_ID in page.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

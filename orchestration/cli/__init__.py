@@ -22,6 +22,14 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.cli.commands import write_synthetic_corpus
 
         return write_synthetic_corpus(args.departments, args.years, Path(args.out), args.seed)
+    if args.command == "sql":
+        from orchestration import query
+
+        return query.run(args)
+    if args.command == "export":
+        from orchestration import export as export_command
+
+        return export_command.run(args)
     if args.command == "docs":
         from orchestration.cli.commands import write_docs
 

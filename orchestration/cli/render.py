@@ -87,10 +87,8 @@ def print_summary(
     for failure in summary.failed_steps:
         out.print(f"[red]step failed[/red] {failure}", highlight=False)
     out.print(f"Warehouse: {settings.warehouse}")
-    data_docs = settings.build_dir / "data_docs" / "index.html"
-    if data_docs.exists():
-        out.print(f"Validation report (GX Data Docs): {data_docs}")
-    report = settings.build_dir / "report.html"
-    if report.exists():
-        out.print(f"Run report (charts): {report}")
+    site = settings.build_dir / "site"
+    if (site / "index.html").exists():
+        out.print(f"Run report (a page per department, opens offline): {site / 'index.html'}")
+        out.print(f"Check results (document, table and line of each): {site / 'checks.html'}")
     out.print(f"Finished in {seconds:.1f} s")

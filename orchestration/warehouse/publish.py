@@ -18,7 +18,9 @@ import duckdb
 
 from .database import quote_identifier, scalar, sql_literal
 
-PUBLISHED_SCHEMAS = ("marts",)
+# marts_zh holds views over marts under Chinese names: copied as views (their SQL names the
+# marts without a database), so the published file stores each figure once.
+PUBLISHED_SCHEMAS = ("marts", "marts_zh")
 STORAGE_VERSION = "v1.2.0"
 
 
@@ -49,6 +51,8 @@ def publish(build_db: Path, published: Path) -> Published:
         con.execute(f"attach ? as pub (storage_version '{STORAGE_VERSION}')", [str(temporary)])
         for schema in PUBLISHED_SCHEMAS:
             row_counts |= _copy_schema(con, schema)
+        for schema in PUBLISHED_SCHEMAS:
+            _copy_views(con, schema)
         con.execute("detach pub")
     except BaseException:
         con.close()
@@ -65,32 +69,71 @@ def publish(build_db: Path, published: Path) -> Published:
 def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
     tables = con.execute(
         """
-        select table_name, comment from duckdb_tables()
+        select table_name, comment, sql from duckdb_tables()
         where database_name = 'build' and schema_name = ? order by table_name
         """,
         [schema],
     ).fetchall()
     q_schema = quote_identifier(schema)
     con.execute(f"create schema pub.{q_schema}")
+    # Each table from its own CREATE statement (schema-qualified, no database), so the primary
+    # keys the dbt contracts declare reach the published file, where BI tools read them.
+    con.execute("use pub")
+    try:
+        for _, _, sql in tables:
+            con.execute(sql)
+    finally:
+        con.execute("use memory")
     counts: dict[str, int] = {}
-    for table, comment in tables:
+    for table, comment, _ in tables:
         q_table = f"{q_schema}.{quote_identifier(table)}"
-        con.execute(f"create table pub.{q_table} as select * from build.{q_table}")
+        con.execute(f"insert into pub.{q_table} select * from build.{q_table}")
         counts[f"{schema}.{table}"] = int(scalar(con, f"select count(*) from pub.{q_table}"))
-        # dbt's model and column docs, so BI tools that show comments explain each column.
-        if comment:
-            con.execute(f"comment on table pub.{q_table} is {sql_literal(comment)}")
-        columns = con.execute(
-            """
-            select column_name, comment from duckdb_columns()
-            where database_name = 'build' and schema_name = ? and table_name = ?
-              and comment is not null
-            """,
-            [schema, table],
-        ).fetchall()
-        for column, column_comment in columns:
-            con.execute(
-                f"comment on column pub.{q_table}.{quote_identifier(column)} "
-                f"is {sql_literal(column_comment)}"
-            )
+        _copy_comments(con, "table", schema, table, comment)
     return counts
+
+
+def _copy_views(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Each view of the schema, created in the published file from the SQL it was made with."""
+    views = con.execute(
+        """
+        select view_name, comment, sql from duckdb_views()
+        where database_name = 'build' and schema_name = ? and not internal order by view_name
+        """,
+        [schema],
+    ).fetchall()
+    if not views:
+        return
+    con.execute(f"create schema if not exists pub.{quote_identifier(schema)}")
+    # The views' SQL names schemas without a database: run it with the published file as the
+    # default database, so it binds to the copied marts there (and in the file once renamed).
+    con.execute("use pub")
+    try:
+        for _, _, sql in views:
+            con.execute(sql)
+    finally:
+        con.execute("use memory")
+    for view, comment, _ in views:
+        _copy_comments(con, "view", schema, view, comment)
+
+
+def _copy_comments(
+    con: duckdb.DuckDBPyConnection, kind: str, schema: str, relation: str, comment: str | None
+) -> None:
+    """dbt's model and column docs, so BI tools that show comments explain each column."""
+    q_relation = f"pub.{quote_identifier(schema)}.{quote_identifier(relation)}"
+    if comment:
+        con.execute(f"comment on {kind} {q_relation} is {sql_literal(comment)}")
+    columns = con.execute(
+        """
+        select column_name, comment from duckdb_columns()
+        where database_name = 'build' and schema_name = ? and table_name = ?
+          and comment is not null
+        """,
+        [schema, relation],
+    ).fetchall()
+    for column, column_comment in columns:
+        con.execute(
+            f"comment on column {q_relation}.{quote_identifier(column)} "
+            f"is {sql_literal(column_comment)}"
+        )
