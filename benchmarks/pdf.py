@@ -27,8 +27,10 @@ from orchestration.parsing.extract.pdf import extract_pdf, read_ruled_page, surv
 from orchestration.settings import PROJECT_ROOT
 
 REAL_DOCUMENTS = PROJECT_ROOT.parent / "shared" / "real-documents"
-NARRATIVE = ("本部门主要职责是贯彻执行国家和本市有关人力资源和社会保障工作的法律、法规和规章，"
-             "拟订本市人力资源和社会保障事业发展规划、政策，并组织实施和监督检查。") * 3
+NARRATIVE = (
+    "本部门主要职责是贯彻执行国家和本市有关人力资源和社会保障工作的法律、法规和规章，"
+    "拟订本市人力资源和社会保障事业发展规划、政策，并组织实施和监督检查。"
+) * 3
 
 
 def _renderer():
@@ -43,9 +45,10 @@ def generated_pdf(text: str) -> bytes:
     the seed's first tables)."""
     rendering = _renderer()
     pages = rendering.seed_pages(text)
-    narrative = [rendering.Page(texts=[NARRATIVE[i:i + 60] for i in range(0, 600, 60)])
-                 for _ in pages]
-    return rendering.render_pdf(narrative[: len(pages) // 2] + pages + narrative[len(pages) // 2:])
+    narrative = [
+        rendering.Page(texts=[NARRATIVE[i : i + 60] for i in range(0, 600, 60)]) for _ in pages
+    ]
+    return rendering.render_pdf(narrative[: len(pages) // 2] + pages + narrative[len(pages) // 2 :])
 
 
 def page_costs(data: bytes) -> list[tuple[bool, float, float, float]]:
@@ -73,8 +76,9 @@ def page_costs(data: bytes) -> list[tuple[bool, float, float, float]]:
             if survey.has_text and survey.may_hold_grid:
                 start = time.perf_counter()
                 page = document.pages[survey.number - 1]
-                table = read_ruled_page(page, survey.number,
-                                        ExtractedDocument(SourceFormat.PDF, ""), {})
+                table = read_ruled_page(
+                    page, survey.number, ExtractedDocument(SourceFormat.PDF, ""), {}
+                )
                 page.close()
                 seconds += time.perf_counter() - start
             start = time.perf_counter()
@@ -132,18 +136,27 @@ def build_rows(documents: int, work: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.pdf")
     parser.add_argument("--markdown", type=Path)
-    parser.add_argument("--builds", type=int, default=0, metavar="N",
-                        help="also build N generated documents as text and as PDF (200 in the "
-                             "issue's target; about 10 s a PDF on two cores)")
+    parser.add_argument(
+        "--builds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also build N generated documents as text and as PDF (200 in the "
+        "issue's target; about 10 s a PDF on two cores)",
+    )
     args = parser.parse_args(argv)
-    seed = (PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和社会保障局.txt")
+    seed = PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和社会保障局.txt"
     corpus = {"seed as ruled PDF + narrative pages": generated_pdf(seed.read_text("utf-8"))}
     if REAL_DOCUMENTS.is_dir():
-        corpus |= {p.relative_to(REAL_DOCUMENTS).as_posix(): p.read_bytes()
-                   for p in sorted(REAL_DOCUMENTS.rglob("*.pdf"))}
+        corpus |= {
+            p.relative_to(REAL_DOCUMENTS).as_posix(): p.read_bytes()
+            for p in sorted(REAL_DOCUMENTS.rglob("*.pdf"))
+        }
     table_ratios, narrative_ratios, peer_ratios = [], [], []
-    lines = ["| document | pages (table) | project s | peer s | project/peer |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| document | pages (table) | project s | peer s | project/peer |",
+        "|---|---|---|---|---|",
+    ]
     total_project = total_peer = 0.0
     table_seconds, narrative_seconds = [], []
     for name, data in corpus.items():
@@ -157,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         total_project += project
         total_peer += peer
         tables = sum(1 for table, *_ in costs if table)
-        lines.append(f"| {name} | {len(costs)} ({tables}) | {project:.2f} | {peer:.2f} | "
-                     f"{project / peer:.2f} |")
+        lines.append(
+            f"| {name} | {len(costs)} ({tables}) | {project:.2f} | {peer:.2f} | "
+            f"{project / peer:.2f} |"
+        )
     pages = len(table_seconds) + len(narrative_seconds)
     summary = [
         "",

@@ -90,16 +90,24 @@ class Build:
     steps: dict[str, float]  # seconds per Dagster step, from the build's own progress lines
 
     def where_the_time_goes(self) -> str:
-        shown = ", ".join(f"{_STEP_NAMES.get(step, step)} {seconds:.1f}"
-                          for step, seconds in self.steps.items() if seconds >= 0.5)
+        shown = ", ".join(
+            f"{_STEP_NAMES.get(step, step)} {seconds:.1f}"
+            for step, seconds in self.steps.items()
+            if seconds >= 0.5
+        )
         rest = self.seconds - sum(self.steps.values())
         return f"{shown}, start-up and summary {rest:.1f}"
 
 
 _STEP = re.compile(r"^  ✓ (?P<step>\w+) \((?P<seconds>[\d.]+) s\)$", re.MULTILINE)
-_STEP_NAMES = {"raw_documents": "read", "document_gates": "gates", "accepted_documents": "accept",
-               "budget_dbt_models": "dbt", "published_warehouse": "publish",
-               "run_report": "report"}
+_STEP_NAMES = {
+    "raw_documents": "read",
+    "document_gates": "gates",
+    "accepted_documents": "accept",
+    "budget_dbt_models": "dbt",
+    "published_warehouse": "publish",
+    "run_report": "report",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +119,20 @@ class Row:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    parser.add_argument("--smoke", action="store_true",
-                        help="a few documents, to check the benchmark runs; no targets judged")
-    parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
-                        help=f"corpora and warehouses (emptied first; default {DEFAULT_WORK_DIR})")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a few documents, to check the benchmark runs; no targets judged",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=DEFAULT_WORK_DIR,
+        help=f"corpora and warehouses (emptied first; default {DEFAULT_WORK_DIR})",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table here, with the machine")
     args = parser.parse_args(argv)
 
@@ -135,16 +152,20 @@ def main(argv: list[str] | None = None) -> int:
     builds: dict[int, Build] = {}
     for size in sizes:
         console.print(f"Building {size.documents} document(s) …")
-        builds[size.documents] = _build(corpora[size.documents], work / f"warehouse-{size.documents}")
+        builds[size.documents] = _build(
+            corpora[size.documents], work / f"warehouse-{size.documents}"
+        )
     console.print(f"Adding one document to {largest.documents} …")
     _add_document(corpora[largest.documents], largest)
-    incremental = _build(corpora[largest.documents], work / f"warehouse-{largest.documents}",
-                         "build-one-more.log")
+    incremental = _build(
+        corpora[largest.documents], work / f"warehouse-{largest.documents}", "build-one-more.log"
+    )
     rows += _build_rows(builds, incremental, judged=not args.smoke)
 
     console.print(f"Querying the {largest.documents}-document warehouse …")
-    rows += _query_rows(work / f"warehouse-{largest.documents}" / "warehouse.duckdb", repeats,
-                        judged=not args.smoke)
+    rows += _query_rows(
+        work / f"warehouse-{largest.documents}" / "warehouse.duckdb", repeats, judged=not args.smoke
+    )
 
     table = Table(title="Benchmark", title_justify="left")
     for column in ("measure", "result", "target", "met"):
@@ -186,8 +207,12 @@ def _parse_rows(raw: Path, work: Path, *, limit: int, judged: bool) -> list[Row]
     parse_document(datas[0][1], document_id="warm-up", source_file="warm-up")
 
     started = time.perf_counter()
-    parsed = [parse_document(data, document_id=f.document_id, source_file=f.document_id,
-                             folder_year=f.folder_year) for f, data in datas]
+    parsed = [
+        parse_document(
+            data, document_id=f.document_id, source_file=f.document_id, folder_year=f.folder_year
+        )
+        for f, data in datas
+    ]
     parse_seconds = time.perf_counter() - started
 
     workers = os.cpu_count() or 1
@@ -211,16 +236,25 @@ def _parse_rows(raw: Path, work: Path, *, limit: int, judged: bool) -> list[Row]
     rate = megabytes / parse_seconds
     per_document = parse_seconds / len(files) * 1000
     return [
-        Row(f"parse, 1 core ({len(files)} documents, {megabytes:.1f} MB, all tables)",
-            f"{rate:.1f} MB/s ({per_document:.1f} ms per document)", "≥ 30 MB/s per core",
-            _verdict(judged, rate >= 30, f"{30 / rate:.1f}× short")),
-        Row(f"parse, 1 core, the real seed document ({len(seed) / 1e3:.0f} KB)",
-            f"{len(seed) / 1e6 / seed_seconds:.1f} MB/s ({seed_seconds * 1000:.1f} ms)"),
-        Row(f"parse, {workers} processes (the build's reader)",
-            f"{megabytes / pool_seconds:.1f} MB/s"),
-        Row("floor: DuckDB read_csv of the same rows as clean TSV, 1 thread",
+        Row(
+            f"parse, 1 core ({len(files)} documents, {megabytes:.1f} MB, all tables)",
+            f"{rate:.1f} MB/s ({per_document:.1f} ms per document)",
+            "≥ 30 MB/s per core",
+            _verdict(judged, rate >= 30, f"{30 / rate:.1f}× short"),
+        ),
+        Row(
+            f"parse, 1 core, the real seed document ({len(seed) / 1e3:.0f} KB)",
+            f"{len(seed) / 1e6 / seed_seconds:.1f} MB/s ({seed_seconds * 1000:.1f} ms)",
+        ),
+        Row(
+            f"parse, {workers} processes (the build's reader)",
+            f"{megabytes / pool_seconds:.1f} MB/s",
+        ),
+        Row(
+            "floor: DuckDB read_csv of the same rows as clean TSV, 1 thread",
             f"{tsv_megabytes / tsv_seconds:.1f} MB/s of TSV ({tsv_megabytes:.1f} MB); "
-            f"{tsv_seconds / len(files) * 1000:.2f} ms per document"),
+            f"{tsv_seconds / len(files) * 1000:.2f} ms per document",
+        ),
         Row("floor: reading the bytes", f"{megabytes / read_seconds:,.0f} MB/s"),
     ]
 
@@ -241,8 +275,11 @@ def _tsv_floor(parsed: list, folder: Path) -> tuple[float, float]:
     con.execute("set threads = 1")
     started = time.perf_counter()
     for index, (path, columns) in enumerate(files):
-        con.execute(f"create table t{index} as select * from read_csv(?, delim = '\t', "
-                    f"header = true, columns = {columns!r})", [str(path)])
+        con.execute(
+            f"create table t{index} as select * from read_csv(?, delim = '\t', "
+            f"header = true, columns = {columns!r})",
+            [str(path)],
+        )
     seconds = time.perf_counter() - started
     con.close()
     return megabytes, seconds
@@ -261,8 +298,14 @@ def _build(raw: Path, folder: Path, log_name: str = "build.log") -> Build:
     """`budget-warehouse build` in a fresh process: wall time and peak memory of its tree."""
     folder.mkdir(parents=True, exist_ok=True)
     warehouse = folder / "warehouse.duckdb"
-    command = [str(Path(sys.executable).with_name("budget-warehouse")), "build",
-               "--raw-dir", str(raw), "--warehouse", str(warehouse)]
+    command = [
+        str(Path(sys.executable).with_name("budget-warehouse")),
+        "build",
+        "--raw-dir",
+        str(raw),
+        "--warehouse",
+        str(warehouse),
+    ]
     env = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
     log = folder / log_name
     with log.open("w", encoding="utf-8") as output:
@@ -283,8 +326,9 @@ def _build(raw: Path, folder: Path, log_name: str = "build.log") -> Build:
     expected = len(discover(raw)[0])
     if published != expected:
         raise RuntimeError(f"{published} of {expected} documents published; see {log}")
-    steps = {m["step"]: float(m["seconds"])
-             for m in _STEP.finditer(log.read_text(encoding="utf-8"))}
+    steps = {
+        m["step"]: float(m["seconds"]) for m in _STEP.finditer(log.read_text(encoding="utf-8"))
+    }
     return Build(published, seconds, peak.bytes, steps)
 
 
@@ -320,26 +364,40 @@ def _build_rows(builds: dict[int, Build], incremental: Build, *, judged: bool) -
     rows = []
     for documents, build in builds.items():
         limit = limits.get(documents)
-        rows.append(Row(
-            f"build, {documents:,} document(s), cold",
-            f"{build.seconds:.1f} s, peak {build.peak_rss_bytes / 1e9:.2f} GB "
-            f"(seconds: {build.where_the_time_goes()})",
-            f"≤ {limit:.0f} s" if limit else "",
-            _verdict(judged and limit is not None, limit is not None and build.seconds <= limit,
-                     f"{build.seconds / limit - 1:.0%} over" if limit else ""),
-        ))
+        rows.append(
+            Row(
+                f"build, {documents:,} document(s), cold",
+                f"{build.seconds:.1f} s, peak {build.peak_rss_bytes / 1e9:.2f} GB "
+                f"(seconds: {build.where_the_time_goes()})",
+                f"≤ {limit:.0f} s" if limit else "",
+                _verdict(
+                    judged and limit is not None,
+                    limit is not None and build.seconds <= limit,
+                    f"{build.seconds / limit - 1:.0%} over" if limit else "",
+                ),
+            )
+        )
     largest = max(builds)
     memory = builds[largest].peak_rss_bytes / 1e9
-    rows.append(Row(f"peak memory, {largest:,} documents", f"{memory:.2f} GB", "≤ 2 GB",
-                    _verdict(judged, memory <= 2, f"{memory / 2 - 1:.0%} over")))
+    rows.append(
+        Row(
+            f"peak memory, {largest:,} documents",
+            f"{memory:.2f} GB",
+            "≤ 2 GB",
+            _verdict(judged, memory <= 2, f"{memory / 2 - 1:.0%} over"),
+        )
+    )
     ratio = incremental.seconds / builds[1].seconds
-    rows.append(Row(
-        f"one new document added to {largest:,}",
-        f"{incremental.seconds:.1f} s = {ratio:.2f}× the 1-document build, "
-        f"peak {incremental.peak_rss_bytes / 1e9:.2f} GB "
-        f"(seconds: {incremental.where_the_time_goes()})",
-        "≤ 1.5×", _verdict(judged, ratio <= 1.5, f"{ratio / 1.5 - 1:.0%} over"),
-    ))
+    rows.append(
+        Row(
+            f"one new document added to {largest:,}",
+            f"{incremental.seconds:.1f} s = {ratio:.2f}× the 1-document build, "
+            f"peak {incremental.peak_rss_bytes / 1e9:.2f} GB "
+            f"(seconds: {incremental.where_the_time_goes()})",
+            "≤ 1.5×",
+            _verdict(judged, ratio <= 1.5, f"{ratio / 1.5 - 1:.0%} over"),
+        )
+    )
     return rows
 
 
@@ -358,9 +416,14 @@ def _query_rows(warehouse: Path, repeats: int, *, judged: bool) -> list[Row]:
                 times.append((time.perf_counter() - started) * 1000)
             p50 = statistics.median(times)
             p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
-            rows.append(Row(f"BI query: {name}",
-                            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms ({len(result):,} rows)",
-                            "p95 < 50 ms", _verdict(judged, p95 < 50, f"{p95 / 50 - 1:.0%} over")))
+            rows.append(
+                Row(
+                    f"BI query: {name}",
+                    f"p50 {p50:.1f} ms, p95 {p95:.1f} ms ({len(result):,} rows)",
+                    "p95 < 50 ms",
+                    _verdict(judged, p95 < 50, f"{p95 / 50 - 1:.0%} over"),
+                )
+            )
     return rows
 
 
@@ -381,14 +444,20 @@ def describe_machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in
-                         ("duckdb", "polars", "dagster", "dbt-core", "great-expectations"))
-    return (f"{cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB "
-            f"RAM; {platform.platform()}; Python {platform.python_version()}; {versions}")
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("duckdb", "polars", "dagster", "dbt-core", "great-expectations")
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB "
+        f"RAM; {platform.platform()}; Python {platform.python_version()}; {versions}"
+    )
 
 
 def _markdown(rows: list[Row], machine: str, *, smoke: bool) -> str:
-    table = markdown_table([(r.measure, r.result, r.target, r.verdict) for r in rows],
-                           ["measure", "result", "target", "met"])
+    table = markdown_table(
+        [(r.measure, r.result, r.target, r.verdict) for r in rows],
+        ["measure", "result", "target", "met"],
+    )
     mode = " (smoke mode: a few documents, no targets judged)" if smoke else ""
     return f"Machine: {machine}{mode}\n\n{table}\n"

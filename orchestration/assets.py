@@ -15,8 +15,16 @@ from orchestration.partitions import (
     document_partitions,
     tag_untagged_run,
 )
+from orchestration.quality.gate import gate_documents
+from orchestration.quality.verdicts import read_verdicts
 from orchestration.resources import WarehouseResource
 from orchestration.site import write_site
+from orchestration.warehouse.database import (
+    ACCEPTED_SCHEMA,
+    DocumentStatus,
+    query_frame,
+    scalar,
+)
 from orchestration.warehouse.discovery import discover
 from orchestration.warehouse.load import (
     CompanionDocument,
@@ -25,14 +33,6 @@ from orchestration.warehouse.load import (
     known_documents,
     read_documents,
     store_documents,
-)
-from orchestration.quality.gate import gate_documents
-from orchestration.quality.verdicts import read_verdicts
-from orchestration.warehouse.database import (
-    ACCEPTED_SCHEMA,
-    DocumentStatus,
-    query_frame,
-    scalar,
 )
 from orchestration.warehouse.promote import promote_documents
 from orchestration.warehouse.publish import publish
@@ -74,9 +74,13 @@ def raw_documents(
     # Stored a batch at a time, so memory holds a batch of parsed documents, not the run's.
     batch: list[ReadDocument] = []
     with warehouse.connect() as con:
-        documents = read_documents(present, known_documents(con), reread=config.reread,
-                                   workers=warehouse.settings.parse_workers,
-                                   cache_dir=warehouse.settings.build_dir / "extracted")
+        documents = read_documents(
+            present,
+            known_documents(con),
+            reread=config.reread,
+            workers=warehouse.settings.parse_workers,
+            cache_dir=warehouse.settings.build_dir / "extracted",
+        )
         for _, document in documents:
             if document is None:
                 unchanged += 1
@@ -95,8 +99,10 @@ def raw_documents(
     for key in missing:
         context.log.warning(f"{key}: the file is gone; its published figures stay until removed")
     unreadable = sum(1 for d in read if d.lines is None and not d.companion)
-    context.log.info(f"{len(read)} document(s) read ({unreadable} unreadable), {unchanged} "
-                     "unchanged since the last build")
+    context.log.info(
+        f"{len(read)} document(s) read ({unreadable} unreadable), {unchanged} "
+        "unchanged since the last build"
+    )
     return dg.MaterializeResult(
         metadata={
             "documents_read": len(read),
@@ -115,8 +121,14 @@ def raw_documents(
 # Documents stored per transaction: large enough that DuckDB inserts in bulk, small enough that
 # a thousand-document run never holds more than this many parsed documents.
 STORE_BATCH = 100
-_COUNTED = ("expenditure", "general_budget_expenditure", "basic_expenditure", "budget_summary",
-            "revenue", "purchased_services")
+_COUNTED = (
+    "expenditure",
+    "general_budget_expenditure",
+    "basic_expenditure",
+    "budget_summary",
+    "revenue",
+    "purchased_services",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +145,14 @@ class DocumentSummary:
 
 
 def _report_document(
-    context: dg.AssetExecutionContext, document: ReadDocument, *, verbose: bool,
+    context: dg.AssetExecutionContext,
+    document: ReadDocument,
+    *,
+    verbose: bool,
 ) -> DocumentSummary:
     if isinstance(document, CompanionDocument):
         context.log.info(document.message)
-        summary = DocumentSummary(document.document_id, problem=document.message,
-                                  companion=True)
+        summary = DocumentSummary(document.document_id, problem=document.message, companion=True)
         metadata: dict[str, dg.RawMetadataValue] = {"companion": document.message}
     elif isinstance(document, UnreadableDocument):
         context.log.warning(f"{document.issue}")
@@ -146,8 +160,13 @@ def _report_document(
         metadata = {"problem": str(document.issue)}
     else:
         rejecting = [i for i in document.issues if i.rejects]
-        summary = DocumentSummary(document.document_id, document.fiscal_year,
-                                  document.department_name, document.line_total, len(rejecting))
+        summary = DocumentSummary(
+            document.document_id,
+            document.fiscal_year,
+            document.department_name,
+            document.line_total,
+            len(rejecting),
+        )
         if verbose or rejecting:
             context.log.info(
                 f"read {document.document_id}: {document.fiscal_year} "
@@ -164,15 +183,20 @@ def _report_document(
             ),
             "problems": dg.MetadataValue.json([str(i) for i in rejecting[:20]]),
         }
-    context.log_event(dg.AssetObservation(
-        asset_key=context.asset_key, partition=summary.document_id, metadata=metadata,
-    ))
+    context.log_event(
+        dg.AssetObservation(
+            asset_key=context.asset_key,
+            partition=summary.document_id,
+            metadata=metadata,
+        )
+    )
     return summary
 
 
 def _documents_table(documents: list[DocumentSummary], limit: int = 50) -> str:
     rows: list[tuple[object, ...]] = [
-        (d.document_id, None, None, None, d.problem) if d.lines is None
+        (d.document_id, None, None, None, d.problem)
+        if d.lines is None
         else (d.document_id, d.fiscal_year, d.department_name, d.lines, d.problems)
         for d in documents[:limit]
     ]
@@ -187,14 +211,22 @@ CHECK_RESULTS_KEY = dg.AssetKey(["raw", "check_results"])
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(VERDICTS_KEY, deps=[raw_documents], group_name="quality",
-                     kinds={"python", "great_expectations", "duckdb"},
-                     description="raw.document_verdicts: each document version's verdict "
-                                 "(pending, published, rejected) with its reasons."),
-        dg.AssetSpec(CHECK_RESULTS_KEY, deps=[raw_documents], group_name="quality",
-                     kinds={"duckdb"},
-                     description="raw.check_results: every parse and gate result of each "
-                                 "current document version."),
+        dg.AssetSpec(
+            VERDICTS_KEY,
+            deps=[raw_documents],
+            group_name="quality",
+            kinds={"python", "great_expectations", "duckdb"},
+            description="raw.document_verdicts: each document version's verdict "
+            "(pending, published, rejected) with its reasons.",
+        ),
+        dg.AssetSpec(
+            CHECK_RESULTS_KEY,
+            deps=[raw_documents],
+            group_name="quality",
+            kinds={"duckdb"},
+            description="raw.check_results: every parse and gate result of each "
+            "current document version.",
+        ),
     ],
     name="document_gate",
 )
@@ -216,33 +248,60 @@ def document_gate(
     for verdict in rejected:
         context.log.warning(f"rejected {verdict.document_id}: {verdict.first_reason}")
     for (year, department), ids in run.conflicts.items():
-        context.log.warning(f"{year} {department}: {len(ids)} files ({', '.join(ids)}); "
-                            "none is published until only one remains")
+        context.log.warning(
+            f"{year} {department}: {len(ids)} files ({', '.join(ids)}); "
+            "none is published until only one remains"
+        )
     context.log.info(f"{len(run.gated)} document(s) gated, {len(rejected)} rejected")
     # The run's own tags say it rejected something, in the runs list and on the run's page.
-    context.instance.add_run_tags(context.run.run_id, {
-        REJECTED_TAG: str(len(rejected)),
-        **({REJECTED_IDS_TAG: clip_tag(", ".join(v.document_id for v in rejected))}
-           if rejected else {}),
-    })
-    yield dg.MaterializeResult(asset_key=CHECK_RESULTS_KEY, metadata={
-        "documents_gated": len(run.gated),
-        "comparisons": dg.MetadataValue.json(
-            {name: outcome.comparisons for name, outcome in run.outcomes.items()}),
-    })
-    yield dg.MaterializeResult(asset_key=VERDICTS_KEY, metadata={
-        "documents_gated": len(run.gated),
-        "published": dg.MetadataValue.json(
-            [v.document_id for v in verdicts if v.status is DocumentStatus.PUBLISHED]),
-        "rejected": dg.MetadataValue.json({v.document_id: v.first_reason for v in rejected}),
-        "conflicts": dg.MetadataValue.json(
-            {f"{year} {department}": ids for (year, department), ids in run.conflicts.items()}),
-        "preview": dg.MetadataValue.md(markdown_table(
-            [(v.document_id, v.fiscal_year, v.department_name, v.status.value, v.first_reason)
-             for v in verdicts[:50]],
-            ["document", "year", "department", "verdict", "first reason"],
-        )),
-    })
+    context.instance.add_run_tags(
+        context.run.run_id,
+        {
+            REJECTED_TAG: str(len(rejected)),
+            **(
+                {REJECTED_IDS_TAG: clip_tag(", ".join(v.document_id for v in rejected))}
+                if rejected
+                else {}
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=CHECK_RESULTS_KEY,
+        metadata={
+            "documents_gated": len(run.gated),
+            "comparisons": dg.MetadataValue.json(
+                {name: outcome.comparisons for name, outcome in run.outcomes.items()}
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=VERDICTS_KEY,
+        metadata={
+            "documents_gated": len(run.gated),
+            "published": dg.MetadataValue.json(
+                [v.document_id for v in verdicts if v.status is DocumentStatus.PUBLISHED]
+            ),
+            "rejected": dg.MetadataValue.json({v.document_id: v.first_reason for v in rejected}),
+            "conflicts": dg.MetadataValue.json(
+                {f"{year} {department}": ids for (year, department), ids in run.conflicts.items()}
+            ),
+            "preview": dg.MetadataValue.md(
+                markdown_table(
+                    [
+                        (
+                            v.document_id,
+                            v.fiscal_year,
+                            v.department_name,
+                            v.status.value,
+                            v.first_reason,
+                        )
+                        for v in verdicts[:50]
+                    ],
+                    ["document", "year", "department", "verdict", "first reason"],
+                )
+            ),
+        },
+    )
 
 
 # The tables promotion writes, one asset each: dbt reads them as sources.
@@ -257,7 +316,7 @@ ACCEPTED_KEYS = [dg.AssetKey(["accepted", t]) for t in ACCEPTED_SCHEMA]
             group_name="quality",
             kinds={"duckdb"},
             description=f"accepted.{key.path[1]}: the last version of each year and department "
-                        "that passed every gate.",
+            "that passed every gate.",
         )
         for key in ACCEPTED_KEYS
     ],
@@ -286,8 +345,9 @@ def accepted_documents(
             for key in ACCEPTED_KEYS
         }
     for document_id in promotion.withdrawn:
-        context.log.warning(f"withdrawn {document_id}: its year and department has "
-                            "conflicting files")
+        context.log.warning(
+            f"withdrawn {document_id}: its year and department has conflicting files"
+        )
     for key in ACCEPTED_KEYS:
         metadata: dict[str, dg.RawMetadataValue] = {"dagster/row_count": counts[key]}
         if key == dg.AssetKey(["accepted", "documents"]):
@@ -312,14 +372,14 @@ def accepted_documents(
             group_name="quality",
             kinds={"csv", "duckdb"},
             description="The user's classification crosswalk ($BUDGET_CROSSWALK), validated "
-                        "with the dbt seed classification_crosswalk against the published codes.",
+            "with the dbt seed classification_crosswalk against the published codes.",
         ),
         dg.AssetSpec(
             ["config", "user_department_renames"],
             group_name="quality",
             kinds={"csv", "duckdb"},
             description="The user's department renames ($BUDGET_DEPARTMENT_RENAMES), validated "
-                        "with the dbt seed department_renames.",
+            "with the dbt seed department_renames.",
         ),
     ],
     name="reference_files",
@@ -370,7 +430,8 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
                 "size_mb": round(result.size_bytes / 1e6, 2),
                 "row_counts": dg.MetadataValue.json(result.row_counts),
                 "check_results": dg.MetadataValue.path(
-                    str(warehouse.settings.build_dir / "site" / "checks.html")),
+                    str(warehouse.settings.build_dir / "site" / "checks.html")
+                ),
                 "preview": dg.MetadataValue.md(
                     markdown_table(list(result.row_counts.items()), ["table", "rows"])
                 ),
@@ -387,11 +448,13 @@ def build_publish_assets(upstream: dg.AssetsDefinition) -> list[dg.AssetsDefinit
         settings = warehouse.settings
         site = write_site(settings.warehouse, settings.build_dir / "site")
         context.log.info(f"run report: {site.index}")
-        return dg.MaterializeResult(metadata={
-            "path": dg.MetadataValue.path(str(site.index)),
-            "check_results": dg.MetadataValue.path(str(site.checks)),
-            "department_pages": len(site.departments),
-            "code_pages": len(site.code_pages),
-        })
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(site.index)),
+                "check_results": dg.MetadataValue.path(str(site.checks)),
+                "department_pages": len(site.departments),
+                "code_pages": len(site.code_pages),
+            }
+        )
 
     return [published_warehouse, run_report]

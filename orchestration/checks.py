@@ -10,7 +10,6 @@ document of the run; a rejected document is kept out of the marts by promotion i
 previous verdicts stand, and nothing is reported as passed that was not checked.
 """
 
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,28 +45,48 @@ class GateProperty:
 
 
 PROPERTIES = (
-    GateProperty("documents_are_readable", PARSE_CHECKS,
-                 "Each document decodes, has its required tables, its year matches its folder, "
-                 "and every line of its financial tables is understood."),
-    GateProperty("tables_are_well_formed", ("format",),
-                 "Codes match their patterns, names are present, amounts are not negative "
-                 "(expectations/format.yml)."),
-    GateProperty("identities_hold", ("reconciliation",),
-                 "Every identity of the budget template holds within its tolerance "
-                 "(expectations/identities.yml)."),
-    GateProperty("performance_targets_are_consistent", ("performance",),
-                 "Warnings only: projects within 03's 项目支出, cost indicators within their "
-                 "project, numeric operators with numeric targets "
-                 "(expectations/performance.yml)."),
-    GateProperty("one_file_per_department_year", (GateCheck.CONFLICT.value,),
-                 "No two files of the raw folder are for the same fiscal year and department."),
+    GateProperty(
+        "documents_are_readable",
+        PARSE_CHECKS,
+        "Each document decodes, has its required tables, its year matches its folder, "
+        "and every line of its financial tables is understood.",
+    ),
+    GateProperty(
+        "tables_are_well_formed",
+        ("format",),
+        "Codes match their patterns, names are present, amounts are not negative "
+        "(expectations/format.yml).",
+    ),
+    GateProperty(
+        "identities_hold",
+        ("reconciliation",),
+        "Every identity of the budget template holds within its tolerance "
+        "(expectations/identities.yml).",
+    ),
+    GateProperty(
+        "performance_targets_are_consistent",
+        ("performance",),
+        "Warnings only: projects within 03's 项目支出, cost indicators within their "
+        "project, numeric operators with numeric targets "
+        "(expectations/performance.yml).",
+    ),
+    GateProperty(
+        "one_file_per_department_year",
+        (GateCheck.CONFLICT.value,),
+        "No two files of the raw folder are for the same fiscal year and department.",
+    ),
 )
 
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec(p.name, asset=raw_documents, description=p.description,
-                          partitions_def=document_partitions, additional_deps=[VERDICTS_KEY])
+        dg.AssetCheckSpec(
+            p.name,
+            asset=raw_documents,
+            description=p.description,
+            partitions_def=document_partitions,
+            additional_deps=[VERDICTS_KEY],
+        )
         for p in PROPERTIES
     ],
     name="gate_verdicts",
@@ -105,19 +124,22 @@ def gate_verdicts(
             mine = found.filter(pl.col("document_id") == document_id)
             # One evaluation per document partition: Dagster's AssetCheckResult has no
             # partition, so the evaluation event is logged as such.
-            context.op_execution_context.log_event(dg.AssetCheckEvaluation(
-                asset_key=raw_documents.key,
-                check_name=prop.name,
-                passed=mine.is_empty(),
-                partition=document_id,
-                severity=(dg.AssetCheckSeverity.ERROR if prop.rejects
-                          else dg.AssetCheckSeverity.WARN),
-                metadata={
-                    "rejects": prop.rejects,
-                    "failures_found": mine.height,
-                    "failures": dg.MetadataValue.md(_failures_markdown(mine)),
-                },
-            ))
+            context.op_execution_context.log_event(
+                dg.AssetCheckEvaluation(
+                    asset_key=raw_documents.key,
+                    check_name=prop.name,
+                    passed=mine.is_empty(),
+                    partition=document_id,
+                    severity=(
+                        dg.AssetCheckSeverity.ERROR if prop.rejects else dg.AssetCheckSeverity.WARN
+                    ),
+                    metadata={
+                        "rejects": prop.rejects,
+                        "failures_found": mine.height,
+                        "failures": dg.MetadataValue.md(_failures_markdown(mine)),
+                    },
+                )
+            )
     yield from ()
 
 
@@ -131,12 +153,30 @@ def _failures_markdown(failures: pl.DataFrame, limit: int = 50) -> str:
     if failures.is_empty():
         return "none"
     table = markdown_table(
-        [(r["document_id"], r["table_no"], r["source_line"], r["identity"], r["item"],
-          _wan(r["observed"]), _wan(r["expected"]), f"{r['difference']:,.6f}")
-         if r["difference"] is not None
-         else (r["document_id"], r["table_no"], r["source_line"], r["identity"], r["item"],
-               r["message"], None, None)
-         for r in failures.head(limit).iter_rows(named=True)],
+        [
+            (
+                r["document_id"],
+                r["table_no"],
+                r["source_line"],
+                r["identity"],
+                r["item"],
+                _wan(r["observed"]),
+                _wan(r["expected"]),
+                f"{r['difference']:,.6f}",
+            )
+            if r["difference"] is not None
+            else (
+                r["document_id"],
+                r["table_no"],
+                r["source_line"],
+                r["identity"],
+                r["item"],
+                r["message"],
+                None,
+                None,
+            )
+            for r in failures.head(limit).iter_rows(named=True)
+        ],
         ["document", "table", "line", "identity", "item", "left", "right", "difference"],
     )
     if failures.height > limit:

@@ -28,8 +28,11 @@ def _manifest_is_stale(manifest: Path) -> bool:
     """The manifest is stale when a project file was added, removed or changed since it was
     parsed (a deleted model changes no file's time, so the list of files is compared too)."""
     stamp = _stamp(manifest)
-    return (not manifest.exists() or not stamp.exists()
-            or stamp.read_text(encoding="utf-8") != _sources_listing())
+    return (
+        not manifest.exists()
+        or not stamp.exists()
+        or stamp.read_text(encoding="utf-8") != _sources_listing()
+    )
 
 
 def _stamp(manifest: Path) -> Path:
@@ -41,8 +44,9 @@ def _sources_listing() -> str:
     sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in ("models", "seeds", "macros", "tests"):
         sources.extend(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
-    return "\n".join(f"{p.relative_to(DBT_PROJECT_DIR)} {p.stat().st_mtime_ns}"
-                     for p in sorted(sources))
+    return "\n".join(
+        f"{p.relative_to(DBT_PROJECT_DIR)} {p.stat().st_mtime_ns}" for p in sorted(sources)
+    )
 
 
 # dbt sources of the raw schema, by the asset that writes them (docs/architecture.md, "Who
@@ -83,8 +87,9 @@ def build_dbt_assets(target_dir: Path) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ):
         """Staging views, intermediate models and the marts, with their dbt tests."""
-        yield from dbt.cli(["build", *dbt_vars(warehouse.settings)], context=context,
-                           target_path=target_dir).stream()
+        yield from dbt.cli(
+            ["build", *dbt_vars(warehouse.settings)], context=context, target_path=target_dir
+        ).stream()
 
     return budget_dbt_models
 

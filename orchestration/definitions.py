@@ -26,8 +26,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     dbt_models = build_dbt_assets(settings.build_dir / "dbt")
     return dg.Definitions(
-        assets=[raw_documents, document_gate, accepted_documents, reference_files,
-                dbt_models, *build_publish_assets(dbt_models)],
+        assets=[
+            raw_documents,
+            document_gate,
+            accepted_documents,
+            reference_files,
+            dbt_models,
+            *build_publish_assets(dbt_models),
+        ],
         asset_checks=[gate_verdicts],
         jobs=[build_warehouse],
         schedules=[daily_rebuild],

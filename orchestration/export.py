@@ -134,7 +134,8 @@ def resolve_tables(
     """(schema, name) of each requested table: `name` or `schema.name`, marts_zh first."""
     known = con.execute(
         """
-        select schema_name, table_name from duckdb_tables() where schema_name in ('marts', 'marts_zh')
+        select schema_name, table_name from duckdb_tables()
+        where schema_name in ('marts', 'marts_zh')
         union all
         select schema_name, view_name from duckdb_views()
         where schema_name in ('marts', 'marts_zh') and not internal

@@ -38,9 +38,7 @@ def plan_run(instance: dg.DagsterInstance, keys: Sequence[str], trigger: str) ->
     return RunPlan(new, run_tags([*known, *new], keys, trigger))
 
 
-def run_tags(
-    ordered_keys: Sequence[str], keys: Sequence[str], trigger: str
-) -> dict[str, str]:
+def run_tags(ordered_keys: Sequence[str], keys: Sequence[str], trigger: str) -> dict[str, str]:
     """Tags for one run over `keys`: a single-run backfill over their partition range.
 
     `ordered_keys` are all partition keys in the order they were added (after registering

@@ -11,8 +11,14 @@ import dagster as dg
 _SHOWN_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
 # Steps whose own log lines say what they did; dbt streams an event per model and test, and the
 # checks report through their evaluations.
-_NARRATED_STEPS = {"raw_documents", "document_gate", "accepted_documents", "reference_files",
-                   "published_warehouse", "run_report"}
+_NARRATED_STEPS = {
+    "raw_documents",
+    "document_gate",
+    "accepted_documents",
+    "reference_files",
+    "published_warehouse",
+    "run_report",
+}
 
 
 class _ProgressHandler(logging.Handler):
@@ -23,7 +29,7 @@ class _ProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             line = self._line(record)
-        except Exception:  # noqa: BLE001 - a progress display must never fail a run
+        except Exception:
             self.handleError(record)
             return
         if line:
@@ -57,8 +63,10 @@ class _ProgressHandler(logging.Handler):
         evaluation = event.event_specific_data
         if not evaluation.passed:
             where = f" on {evaluation.partition}" if evaluation.partition else ""
-            return (f"    ! check {evaluation.check_name}{where} did not pass "
-                    f"({evaluation.severity.value.lower()})")
+            return (
+                f"    ! check {evaluation.check_name}{where} did not pass "
+                f"({evaluation.severity.value.lower()})"
+            )
         return None
 
 

@@ -28,8 +28,9 @@ class WarehouseResource(dg.ConfigurableResource):
             warehouse=str(settings.warehouse),
             build_db=str(settings.build_db),
             crosswalk=str(settings.crosswalk) if settings.crosswalk else None,
-            department_renames=(str(settings.department_renames)
-                                if settings.department_renames else None),
+            department_renames=(
+                str(settings.department_renames) if settings.department_renames else None
+            ),
             parse_workers=settings.parse_workers,
         )
 

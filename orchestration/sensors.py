@@ -31,16 +31,18 @@ def raw_folder_changes(
     A removed file is reported on its partition; its figures stay published until its rows are
     deliberately removed from the warehouse.
     """
-    previous = {key: Fingerprint(*value)
-                for key, value in json.loads(context.cursor or "{}").items()}
+    previous = {
+        key: Fingerprint(*value) for key, value in json.loads(context.cursor or "{}").items()
+    }
     try:
         documents, ignored = discover(warehouse.settings.raw_dir)
     except RawFolderError as error:
         return dg.SensorResult(skip_reason=str(error))  # the cursor stays for the next tick
     current = fingerprints(documents, previous)
     added = [key for key in current if key not in previous]
-    changed = [key for key in current
-               if key in previous and current[key].sha256 != previous[key].sha256]
+    changed = [
+        key for key in current if key in previous and current[key].sha256 != previous[key].sha256
+    ]
     removed = [key for key in previous if key not in current]
     for file in ignored:
         context.log.warning(f"ignored {file}")
@@ -50,10 +52,12 @@ def raw_folder_changes(
     if added or changed:
         plan = plan_run(context.instance, added + changed, trigger="sensor")
         new = plan.new_keys
-        requests.append(dg.RunRequest(
-            run_key=":".join(sorted(current[key].sha256[:12] for key in added + changed)),
-            tags=plan.tags,
-        ))
+        requests.append(
+            dg.RunRequest(
+                run_key=":".join(sorted(current[key].sha256[:12] for key in added + changed)),
+                tags=plan.tags,
+            )
+        )
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=(
@@ -63,13 +67,16 @@ def raw_folder_changes(
             dg.AssetObservation(
                 asset_key=raw_documents.key,
                 partition=key,
-                metadata={"file": "removed from the raw folder",
-                          "published figures": "kept; the last good version stays published"},
+                metadata={
+                    "file": "removed from the raw folder",
+                    "published figures": "kept; the last good version stays published",
+                },
             )
             for key in removed
         ],
         # Readable in the UI's sensor page: document names stay Chinese, not escape sequences.
-        cursor=json.dumps({key: value.as_list() for key, value in current.items()},
-                          ensure_ascii=False),
+        cursor=json.dumps(
+            {key: value.as_list() for key, value in current.items()}, ensure_ascii=False
+        ),
         skip_reason=None if requests or removed else "no document added, changed or removed",
     )

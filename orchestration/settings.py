@@ -26,8 +26,14 @@ RENAMES_ENV = "BUDGET_DEPARTMENT_RENAMES"
 PARSE_WORKERS_ENV = "BUDGET_PARSE_WORKERS"
 
 # Every variable a Settings reads, in one place (tests clear them all).
-SETTING_VARIABLES = (RAW_DIR_ENV, WAREHOUSE_ENV, BUILD_DB_ENV, CROSSWALK_ENV, RENAMES_ENV,
-                     PARSE_WORKERS_ENV)
+SETTING_VARIABLES = (
+    RAW_DIR_ENV,
+    WAREHOUSE_ENV,
+    BUILD_DB_ENV,
+    CROSSWALK_ENV,
+    RENAMES_ENV,
+    PARSE_WORKERS_ENV,
+)
 
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -62,9 +68,7 @@ class Settings:
     ) -> Settings:
         """Arguments win over the environment, which wins over the defaults."""
         raw = Path(raw_dir or os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
-        published = Path(
-            warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
-        ).resolve()
+        published = Path(warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).resolve()
         # $BUDGET_BUILD_DB is honoured with --warehouse too: a variable the user set is never
         # dropped in silence (the CLI prints which working database a build uses).
         build = os.environ.get(BUILD_DB_ENV)
@@ -82,10 +86,14 @@ class Settings:
         """Create the folders a build writes and make sure it can write them, so a read-only
         location is one clear message before the build starts rather than a failed step."""
         if self.warehouse.is_dir():
-            raise LocationError(f"the warehouse {self.warehouse} is a folder; give the path of "
-                                "the DuckDB file to publish")
-        for what, folder in (("the warehouse's folder", self.warehouse.parent),
-                             ("the build folder", self.build_dir)):
+            raise LocationError(
+                f"the warehouse {self.warehouse} is a folder; give the path of "
+                "the DuckDB file to publish"
+            )
+        for what, folder in (
+            ("the warehouse's folder", self.warehouse.parent),
+            ("the build folder", self.build_dir),
+        ):
             if folder.exists() and not folder.is_dir():
                 raise LocationError(f"{what} {folder} is a file, not a folder")
             try:
@@ -93,8 +101,9 @@ class Settings:
                 with tempfile.TemporaryFile(dir=folder):
                     pass
             except OSError as error:
-                raise LocationError(f"{what} {folder} cannot be written: "
-                                    f"{error.strerror or error}") from None
+                raise LocationError(
+                    f"{what} {folder} cannot be written: {error.strerror or error}"
+                ) from None
 
 
 def _parse_workers() -> int:

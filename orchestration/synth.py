@@ -2,12 +2,12 @@
 
 Each document is built from a model in whole fen (0.01 元) and printed in the seed's layout, so
 every identity (docs/architecture.md, "The identities") holds exactly: table 03's rows come from
-the seed's, scaled per department (size and mix) and per code and year (growth and cuts, rows that start or stop);
-05 is the general-public-budget share of 03 by code, split into unit rows; 06 breaks 05's basic
-spending down by economic code; revenue is solved so that 01, 02 and 04 balance; 09 to 11 are
-scaled; 13's funding block follows from 03 and 05; 12 and 14 are the seed's text. Older years
-print Beijing's 7-digit economic items as their 5-digit parents and categories under their
-former names. The output never goes into data/raw.
+the seed's, scaled per department (size and mix) and per code and year (growth and cuts, rows
+that start or stop); 05 is the general-public-budget share of 03 by code, split into unit
+rows; 06 breaks 05's basic spending down by economic code; revenue is solved so that 01, 02
+and 04 balance; 09 to 11 are scaled; 13's funding block follows from 03 and 05; 12 and 14 are
+the seed's text. Older years print Beijing's 7-digit economic items as their 5-digit parents
+and categories under their former names. The output never goes into data/raw.
 """
 
 from __future__ import annotations
@@ -30,14 +30,20 @@ SEED_PATH = PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和�
 SEED_DEPARTMENT = "北京市人力资源和社会保障局"
 FEN = 1_000_000  # fen per 万元
 # Categories renamed in 2019; earlier years print their former names.
-FORMER_CATEGORY_NAMES = {"卫生健康支出": "医疗卫生与计划生育支出",
-                         "文化旅游体育与传媒支出": "文化体育与传媒支出"}
+FORMER_CATEGORY_NAMES = {
+    "卫生健康支出": "医疗卫生与计划生育支出",
+    "文化旅游体育与传媒支出": "文化体育与传媒支出",
+}
 RENAMED_IN = 2019
 # Beijing split these department economic codes into 7-digit items; a corpus's first years,
 # before the split, print the 5-digit parent.
 REFINED_AFTER_YEARS = 2
-REFINED_IN = {"3021101": ("30211", "差旅费"), "3021202": ("30212", "因公出国（境）费用"),
-              "3021205": ("30212", "因公出国（境）费用"), "3021503": ("30215", "会议费")}
+REFINED_IN = {
+    "3021101": ("30211", "差旅费"),
+    "3021202": ("30212", "因公出国（境）费用"),
+    "3021205": ("30212", "因公出国（境）费用"),
+    "3021503": ("30215", "会议费"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +117,21 @@ def departments(count: int, seed: int) -> list[Department]:
     for number in range(1, count + 1):
         # Never the seed's real name: these figures are made up.
         name = f"北京市模拟部门{number:03d}"
-        out.append(Department(
-            number, name,
-            size=1.0 if number == 1 else round(rng.uniform(0.15, 3.0), 3),
-            keep=1.0 if number == 1 else round(rng.uniform(0.55, 1.0), 3),
-            fiscal_share=round(rng.uniform(0.80, 0.98), 3),
-            rng_seed=f"{seed}:{number}",
-        ))
+        out.append(
+            Department(
+                number,
+                name,
+                size=1.0 if number == 1 else round(rng.uniform(0.15, 3.0), 3),
+                keep=1.0 if number == 1 else round(rng.uniform(0.55, 1.0), 3),
+                fiscal_share=round(rng.uniform(0.80, 0.98), 3),
+                rng_seed=f"{seed}:{number}",
+            )
+        )
     return out
 
 
 def parse_years(text: str) -> tuple[int, int]:
-    """"2017-2026" (or one year) as (first, last)."""
+    """ "2017-2026" (or one year) as (first, last)."""
     first, _, last = text.partition("-")
     try:
         years = int(first), int(last or first)
@@ -133,8 +142,9 @@ def parse_years(text: str) -> tuple[int, int]:
     return years
 
 
-def write_corpus(out: Path, department_count: int, first_year: int, last_year: int,
-                 seed: int) -> list[Path]:
+def write_corpus(
+    out: Path, department_count: int, first_year: int, last_year: int, seed: int
+) -> list[Path]:
     """Write department_count × years documents under out/<year>/<department>.txt."""
     paths = []
     for department in departments(department_count, seed):
@@ -162,19 +172,33 @@ def document(department: Department, year: int, first_year: int) -> str:
     general_current = total05 - carryover_general
     year_end = total03 * rng.randint(0, 3) // 100
     special, business, other, unit_funds = split_exactly(
-        total03 + year_end - total05, [2571800000, 1563478391, 1375140691, 5363109342])
+        total03 + year_end - total05, [2571800000, 1563478391, 1375140691, 5363109342]
+    )
     revenue = {
-        "general": general_current, "special": special, "business": business, "other": other,
-        "carryover_general": carryover_general, "carryover_unit": unit_funds,
-        "year_end": year_end, "total03": total03, "total05": total05,
+        "general": general_current,
+        "special": special,
+        "business": business,
+        "other": other,
+        "carryover_general": carryover_general,
+        "carryover_unit": unit_funds,
+        "year_end": year_end,
+        "total03": total03,
+        "total05": total05,
     }
     scale = department.size * growth
-    three_public = [round(_fen(Decimal(v)) * scale * rng.uniform(0.9, 1.1))
-                    for v in ("130.819050", "9.000000", "37.380000", "45.477000")]
-    procurement = [round(_fen(Decimal(v)) * scale * rng.uniform(0.8, 1.2))
-                   for v in ("1183.999945", "811.963150", "20548.434018")]
-    services = [(s, round(_fen(s["amount"]) * scale * rng.uniform(0.8, 1.2)))
-                for s in seed.services if rng.random() < department.keep]
+    three_public = [
+        round(_fen(Decimal(v)) * scale * rng.uniform(0.9, 1.1))
+        for v in ("130.819050", "9.000000", "37.380000", "45.477000")
+    ]
+    procurement = [
+        round(_fen(Decimal(v)) * scale * rng.uniform(0.8, 1.2))
+        for v in ("1183.999945", "811.963150", "20548.434018")
+    ]
+    services = [
+        (s, round(_fen(s["amount"]) * scale * rng.uniform(0.8, 1.2)))
+        for s in seed.services
+        if rng.random() < department.keep
+    ]
 
     parts = ["", ""]
     parts += _summary("01", year, rows03, revenue)
@@ -206,8 +230,9 @@ def _year_factor(department: Department, year: int, first_year: int, key: str) -
     return factor
 
 
-def _expenditure_rows(department: Department, year: int, first_year: int
-                      ) -> list[dict[str, object]]:
+def _expenditure_rows(
+    department: Department, year: int, first_year: int
+) -> list[dict[str, object]]:
     rows = []
     for index, row in enumerate(template().expenditure):
         rng = random.Random(f"{department.rng_seed}:row:{index}")
@@ -218,23 +243,27 @@ def _expenditure_rows(department: Department, year: int, first_year: int
         stop = first_year + (rng.randint(0, 2) if rng.random() < 0.08 else 99)
         if not start <= year <= stop:
             continue
-        factor = department.size * _year_factor(department, year, first_year,
-                                                str(row["function_code"]))
+        factor = department.size * _year_factor(
+            department, year, first_year, str(row["function_code"])
+        )
         dept_code, dept_name = row["dept_econ_code"], row["dept_econ_name"]
         if dept_code in REFINED_IN and year < first_year + REFINED_AFTER_YEARS:
             dept_code, dept_name = REFINED_IN[str(dept_code)]
-        rows.append({
-            **row,
-            "dept_econ_code": dept_code,
-            "dept_econ_name": dept_name,
-            "basic": round(_fen(row["basic"]) * factor),
-            "project": round(_fen(row["project"]) * factor),
-        })
+        rows.append(
+            {
+                **row,
+                "dept_econ_code": dept_code,
+                "dept_econ_name": dept_name,
+                "basic": round(_fen(row["basic"]) * factor),
+                "project": round(_fen(row["project"]) * factor),
+            }
+        )
     return rows
 
 
-def _general_budget_rows(department: Department, rows03: list[dict[str, object]]
-                         ) -> list[dict[str, object]]:
+def _general_budget_rows(
+    department: Department, rows03: list[dict[str, object]]
+) -> list[dict[str, object]]:
     """05: per function code, the general-public-budget share of 03, over 1-3 unit rows."""
     by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     names = {}
@@ -254,12 +283,22 @@ def _general_budget_rows(department: Department, rows03: list[dict[str, object]]
         basic = basic03 * round(department.fiscal_share * 1000) // 1000
         project = project03 * round(department.fiscal_share * 1000) // 1000
         units = rng.randint(1, 3)
-        for basic_part, project_part in zip(split_exactly(basic, [units - i for i in range(units)]),
-                                            split_exactly(project, [1] * units), strict=True):
+        for basic_part, project_part in zip(
+            split_exactly(basic, [units - i for i in range(units)]),
+            split_exactly(project, [1] * units),
+            strict=True,
+        ):
             personnel = round(basic_part * personnel_share.get(code, 0.85))
-            rows.append({"function_code": code, "function_name": names[code],
-                         "basic": basic_part, "personnel": personnel,
-                         "public_use": basic_part - personnel, "project": project_part})
+            rows.append(
+                {
+                    "function_code": code,
+                    "function_name": names[code],
+                    "basic": basic_part,
+                    "personnel": personnel,
+                    "public_use": basic_part - personnel,
+                    "project": project_part,
+                }
+            )
     return [r for r in rows if r["basic"] or r["project"]]
 
 
@@ -273,17 +312,24 @@ def _basic_rows(rows05: list[dict[str, object]], refined: bool) -> list[dict[str
     running = [r for r in seed_rows if not r["personnel"]]
     out = []
     for rows, total, key in ((people, personnel, "personnel"), (running, public, "public_use")):
-        for row, share in zip(rows, split_exactly(total, [_fen(r[key]) for r in rows]),
-                              strict=True):
+        for row, share in zip(
+            rows, split_exactly(total, [_fen(r[key]) for r in rows]), strict=True
+        ):
             if share:
-                out.append({**row, "personnel": share if key == "personnel" else 0,
-                            "public_use": share if key == "public_use" else 0})
+                out.append(
+                    {
+                        **row,
+                        "personnel": share if key == "personnel" else 0,
+                        "public_use": share if key == "public_use" else 0,
+                    }
+                )
     if refined:
         return out
     merged: dict[tuple[object, str], dict[str, object]] = {}
     for row in out:
-        code, name = REFINED_IN.get(str(row["dept_econ_code"]),
-                                    (str(row["dept_econ_code"]), row["dept_econ_name"]))
+        code, name = REFINED_IN.get(
+            str(row["dept_econ_code"]), (str(row["dept_econ_code"]), row["dept_econ_name"])
+        )
         key = (row["gov_econ_code"], code)
         if key in merged:
             for column in ("personnel", "public_use"):
@@ -298,7 +344,7 @@ def _basic_rows(rows05: list[dict[str, object]], refined: bool) -> list[dict[str
 
 def _copy(table: str) -> list[str]:
     first, last = template().sections[table]
-    return list(template().lines[first - 1:last])
+    return list(template().lines[first - 1 : last])
 
 
 _AMOUNT = re.compile(r"^[\d,]+\.\d{6}$")
@@ -308,7 +354,7 @@ def _head(table: str) -> list[str]:
     """A table's title, unit and column header lines: the seed's lines before its first amount."""
     first, _ = template().sections[table]
     out = []
-    for line in template().lines[first - 1:]:
+    for line in template().lines[first - 1 :]:
         if any(_AMOUNT.match(cell) for cell in line.split("\t")):
             break
         out.append(line)
@@ -325,19 +371,52 @@ def _paged(rows: list[str], page: int = 36) -> list[str]:
     return out
 
 
-_REVENUE_LABELS = ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入",
-                   "财政专户管理资金收入", "事业收入", "上级补助收入", "附属单位上缴收入",
-                   "事业单位经营收入", "其他收入")
-_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三",
-             "十四", "十五", "十六", "十七", "十八", "十九", "二十", "二十一", "二十二", "二十三",
-             "二十四", "二十五", "二十六")
+_REVENUE_LABELS = (
+    "一般公共预算拨款收入",
+    "政府性基金预算拨款收入",
+    "国有资本经营预算拨款收入",
+    "财政专户管理资金收入",
+    "事业收入",
+    "上级补助收入",
+    "附属单位上缴收入",
+    "事业单位经营收入",
+    "其他收入",
+)
+_ORDINALS = (
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+    "二十六",
+)
 
 
 def _category_labels() -> list[str]:
     """The 26 expenditure category labels of the seed's 收支总表, without ordinals."""
     first, _ = template().sections["01"]
     labels = []
-    for line in template().lines[first - 1:first + 40]:
+    for line in template().lines[first - 1 : first + 40]:
         cells = line.split("\t")
         if len(cells) > 2 and "、" in cells[2]:
             labels.append(cells[2].split("、", 1)[1])
@@ -352,14 +431,24 @@ def _categories(year: int) -> list[tuple[str, str]]:
     return out
 
 
-def _summary(table: str, year: int, rows: list[dict[str, object]], revenue: dict[str, int]
-             ) -> list[str]:
+def _summary(
+    table: str, year: int, rows: list[dict[str, object]], revenue: dict[str, int]
+) -> list[str]:
     by_category: dict[str, int] = defaultdict(int)
     for row in rows:
         by_category[str(row["function_code"])[:3]] += int(row["basic"]) + int(row["project"])
     if table == "01":
-        left = [revenue["general"], 0, 0, revenue["special"], revenue["business"], 0, 0, 0,
-                revenue["other"]]
+        left = [
+            revenue["general"],
+            0,
+            0,
+            revenue["special"],
+            revenue["business"],
+            0,
+            0,
+            0,
+            revenue["other"],
+        ]
         labels = _REVENUE_LABELS
         current = sum(left)
         carryover = revenue["carryover_general"] + revenue["carryover_unit"]
@@ -371,26 +460,50 @@ def _summary(table: str, year: int, rows: list[dict[str, object]], revenue: dict
         spend, year_end = revenue["total05"], 0
     lines = []
     for index, (code, name) in enumerate(_categories(year)):
-        revenue_cell = (f"{_ORDINALS[index]}、{labels[index]}\t{amount(left[index])}"
-                        if index < len(labels) else "\t")
-        lines.append(f"{revenue_cell}\t{_ORDINALS[index]}、{name}\t"
-                     f"{amount(by_category.get(code, 0))}")
-    lines += [f"本年收入合计\t{amount(current)}\t本年支出合计\t{amount(spend)}",
-              f"上年结转结余\t{amount(carryover)}\t年终结转结余\t{amount(year_end)}"]
+        revenue_cell = (
+            f"{_ORDINALS[index]}、{labels[index]}\t{amount(left[index])}"
+            if index < len(labels)
+            else "\t"
+        )
+        lines.append(
+            f"{revenue_cell}\t{_ORDINALS[index]}、{name}\t{amount(by_category.get(code, 0))}"
+        )
+    lines += [
+        f"本年收入合计\t{amount(current)}\t本年支出合计\t{amount(spend)}",
+        f"上年结转结余\t{amount(carryover)}\t年终结转结余\t{amount(year_end)}",
+    ]
     if table == "04":
-        lines += [f"一、一般公共预算拨款\t{amount(revenue['carryover_general'])}\t\t",
-                  "二、政府性基金预算拨款\t\t\t", "三、国有资本经营预算拨款\t\t\t"]
-    lines.append(f"收入总计\t{amount(current + carryover)}\t支出总计\t"
-                 f"{amount(spend + year_end)}")
+        lines += [
+            f"一、一般公共预算拨款\t{amount(revenue['carryover_general'])}\t\t",
+            "二、政府性基金预算拨款\t\t\t",
+            "三、国有资本经营预算拨款\t\t\t",
+        ]
+    lines.append(f"收入总计\t{amount(current + carryover)}\t支出总计\t{amount(spend + year_end)}")
     return _head(table) + _paged(lines, 28) + [""]
 
 
 def _revenue_table(revenue: dict[str, int]) -> list[str]:
     current = revenue["general"] + revenue["special"] + revenue["business"] + revenue["other"]
     carryover = revenue["carryover_general"] + revenue["carryover_unit"]
-    cells = [current + carryover, current, revenue["general"], 0, 0, revenue["special"],
-             revenue["business"], 0, 0, 0, revenue["other"], carryover,
-             revenue["carryover_general"], 0, 0, 0, revenue["carryover_unit"]]
+    cells = [
+        current + carryover,
+        current,
+        revenue["general"],
+        0,
+        0,
+        revenue["special"],
+        revenue["business"],
+        0,
+        0,
+        0,
+        revenue["other"],
+        carryover,
+        revenue["carryover_general"],
+        0,
+        0,
+        0,
+        revenue["carryover_unit"],
+    ]
     return _head("02") + ["\t".join(amount(c) for c in cells), ""]
 
 
@@ -404,19 +517,26 @@ def _expenditure_table(year: int, rows: list[dict[str, object]]) -> list[str]:
     ]
     basic = sum(int(r["basic"]) for r in rows)
     project = sum(int(r["project"]) for r in rows)
-    return _head("03") + _paged(lines) + [
-        f"合 计\t\t\t{amount(basic + project)}\t{amount(basic)}\t{amount(project)}\t\t", ""]
+    return (
+        _head("03")
+        + _paged(lines)
+        + [f"合 计\t\t\t{amount(basic + project)}\t{amount(basic)}\t{amount(project)}\t\t", ""]
+    )
 
 
 def _general_budget_table(rows: list[dict[str, object]]) -> list[str]:
     def cells(r: dict[str, object]) -> str:
         basic, project = int(r["basic"]), int(r["project"])  # type: ignore[arg-type]
-        return (f"{amount(basic + project)}\t{amount(basic)}\t{amount(int(r['personnel']))}\t"
-                f"{amount(int(r['public_use']))}\t{amount(project)}\t{amount(project)}")
+        return (
+            f"{amount(basic + project)}\t{amount(basic)}\t{amount(int(r['personnel']))}\t"
+            f"{amount(int(r['public_use']))}\t{amount(project)}\t{amount(project)}"
+        )
 
     lines = [f"{r['function_code']}\t{r['function_name']}\t{cells(r)}" for r in rows]
-    total = {key: sum(int(r[key]) for r in rows)  # type: ignore[arg-type]
-             for key in ("basic", "personnel", "public_use", "project")}
+    total = {
+        key: sum(int(r[key]) for r in rows)  # type: ignore[arg-type]
+        for key in ("basic", "personnel", "public_use", "project")
+    }
     return _head("05") + _paged(lines) + [f"\t合 计\t{cells(total)}", ""]
 
 
@@ -424,13 +544,18 @@ def _basic_table(year: int, rows: list[dict[str, object]]) -> list[str]:
     lines = []
     for r in rows:
         dept_code, dept_name = r["dept_econ_code"], r["dept_econ_name"]
-        lines.append(f"{r['gov_econ_code']}-{r['gov_econ_name']}\t{dept_code}-{dept_name}\t"
-                     f"{amount(int(r['personnel']) + int(r['public_use']))}\t"
-                     f"{amount(int(r['personnel']))}\t{amount(int(r['public_use']))}")
+        lines.append(
+            f"{r['gov_econ_code']}-{r['gov_econ_name']}\t{dept_code}-{dept_name}\t"
+            f"{amount(int(r['personnel']) + int(r['public_use']))}\t"
+            f"{amount(int(r['personnel']))}\t{amount(int(r['public_use']))}"
+        )
     personnel = sum(int(r["personnel"]) for r in rows)
     public = sum(int(r["public_use"]) for r in rows)
-    return _head("06") + _paged(lines) + [
-        f"\t合 计\t{amount(personnel + public)}\t{amount(personnel)}\t{amount(public)}", ""]
+    return (
+        _head("06")
+        + _paged(lines)
+        + [f"\t合 计\t{amount(personnel + public)}\t{amount(personnel)}\t{amount(public)}", ""]
+    )
 
 
 def _three_public_table(values: list[int]) -> list[str]:
@@ -448,20 +573,36 @@ def _procurement_table(values: list[int]) -> list[str]:
 
 def _services_table(services: list[tuple[dict[str, object], int]]) -> list[str]:
     total = sum(value for _, value in services)
-    lines = [f"{s['level1_code']}-{s['level1_name']}\t{s['level2_code']}-{s['level2_name']}\t"
-             f"{s['service_name']}\t{amount(value)}" for s, value in services if value]
+    lines = [
+        f"{s['level1_code']}-{s['level1_name']}\t{s['level2_code']}-{s['level2_name']}\t"
+        f"{s['service_name']}\t{amount(value)}"
+        for s, value in services
+        if value
+    ]
     return _head("11") + [f"合 计\t\t\t{amount(total)}"] + _paged(lines, 28) + [""]
 
 
-def _overview_table(department: Department, year: int, rows03: list[dict[str, object]],
-                    rows05: list[dict[str, object]]) -> list[str]:
+def _overview_table(
+    department: Department,
+    year: int,
+    rows03: list[dict[str, object]],
+    rows05: list[dict[str, object]],
+) -> list[str]:
     basic03 = sum(int(r["basic"]) for r in rows03)
     project03 = sum(int(r["project"]) for r in rows03)
     basic05 = sum(int(r["basic"]) for r in rows05)
     project05 = sum(int(r["project"]) for r in rows05)
-    funding = ["", "", basic03 + project03, basic05 + project05, basic05, project05,
-               basic03 + project03 - basic05 - project05, basic03 - basic05,
-               project03 - project05]
+    funding = [
+        "",
+        "",
+        basic03 + project03,
+        basic05 + project05,
+        basic05,
+        project05,
+        basic03 + project03 - basic05 - project05,
+        basic03 - basic05,
+        project03 - project05,
+    ]
     lines = _copy("13")
     for index, line in enumerate(lines):
         if line.startswith("\t\t") and "," in line and "131,905.904856" in line:

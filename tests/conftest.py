@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -76,7 +75,12 @@ def run_cli(raw_dir: Path, warehouse: Path) -> CliRun:
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     completed = subprocess.run(
         [str(CLI), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse)],
-        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+        check=False,
     )
     return CliRun(completed.returncode, completed.stdout, completed.stderr, raw_dir, warehouse)
 

@@ -77,14 +77,20 @@ def scale_document(text: str, factor: int) -> str:
     return "\n".join(lines)
 
 
-def printed_cells(text: str, table: str, column: int, code_prefix: str = "",
-                  code_column: int = 0) -> list[Decimal]:
+def printed_cells(
+    text: str, table: str, column: int, code_prefix: str = "", code_column: int = 0
+) -> list[Decimal]:
     """Amounts printed in one column of a table's rows whose code starts with a prefix."""
     values = []
     for line, table_no in zip(text.split("\n"), table_of_lines(text), strict=True):
         cells = line.split("\t")
         code = cells[code_column] if len(cells) > code_column else ""
-        if (table_no == table and len(cells) > column and code[:1].isdigit()
-                and code.startswith(code_prefix) and _AMOUNT.match(cells[column])):
+        if (
+            table_no == table
+            and len(cells) > column
+            and code[:1].isdigit()
+            and code.startswith(code_prefix)
+            and _AMOUNT.match(cells[column])
+        ):
             values.append(Decimal(cells[column].replace(",", "")))
     return values

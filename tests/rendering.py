@@ -74,21 +74,31 @@ def wrap(text: str, width: float) -> list[str]:
             if _width(text[:i]) > width:
                 break
             left, right = text[i - 1], text[i]
-            if right == " " and i + 1 < len(text) and text[i + 1] != " " and left != " " \
-                    and not joins_without_space(left, text[i + 1]):
+            if (
+                right == " "
+                and i + 1 < len(text)
+                and text[i + 1] != " "
+                and left != " "
+                and not joins_without_space(left, text[i + 1])
+            ):
                 best = (i, i + 1)
             elif " " not in (left, right) and joins_without_space(left, right):
                 best = (i, i)
         if best is None:
             break
-        lines.append(text[:best[0]])
-        text = text[best[1]:]
+        lines.append(text[: best[0]])
+        text = text[best[1] :]
     lines.append(text)
     return lines
 
 
-def render_pdf(pages: list[Page], *, ruled: bool = True, extra: list[Page] | None = None,
-               encrypt: str | None = None) -> bytes:
+def render_pdf(
+    pages: list[Page],
+    *,
+    ruled: bool = True,
+    extra: list[Page] | None = None,
+    encrypt: str | None = None,
+) -> bytes:
     """One PDF page per seed page, sized to fit it; `ruled=False` draws no grid lines."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, encrypt=encrypt)
@@ -110,11 +120,17 @@ def draw_page(pdf: canvas.Canvas, page: Page, ruled: bool) -> None:
     for c in range(columns):  # an unbreakable run wider than the column widens it
         need = max((_width(line) for row in wrapped for line in row[c]), default=0.0)
         widths[c] = max(widths[c], need + 2 * PAD)
-    heights = [max(len(lines) for lines in row) * CELL_SIZE * LEADING + 2 * PAD
-               for row in wrapped] if columns else []
+    heights = (
+        [max(len(lines) for lines in row) * CELL_SIZE * LEADING + 2 * PAD for row in wrapped]
+        if columns
+        else []
+    )
     text_height = len(page.texts) * TITLE_SIZE * 2
-    width = max(sum(widths) + 2 * MARGIN, max((_width(t, TITLE_SIZE) for t in page.texts),
-                                              default=0) + 2 * MARGIN, A4[0])
+    width = max(
+        sum(widths) + 2 * MARGIN,
+        max((_width(t, TITLE_SIZE) for t in page.texts), default=0) + 2 * MARGIN,
+        A4[0],
+    )
     height = max(sum(heights) + text_height + 2 * MARGIN, A4[1] / 2)
     pdf.setPageSize((width, height))
     y = height - MARGIN

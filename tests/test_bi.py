@@ -36,7 +36,8 @@ PROBE = textwrap.dedent("""
     inspector = sa.inspect(engine)
     out["schemas"] = inspector.get_schema_names()
     out["views_zh"] = inspector.get_view_names(schema="marts_zh")
-    out["columns_zh"] = [c["name"] for c in inspector.get_columns("三公经费同比", schema="marts_zh")]
+    columns_zh = inspector.get_columns("三公经费同比", schema="marts_zh")
+    out["columns_zh"] = [c["name"] for c in columns_zh]
     out["keys"] = {table: inspector.get_pk_constraint(table, schema="marts")
                    for table in ("dim_function", "dim_economic")}
     print(json.dumps(out, ensure_ascii=False))

@@ -38,8 +38,9 @@ from orchestration.settings import (
 )
 
 DAGSTER = Path(sys.executable).with_name("dagster")
-# 预算03表 支出总表 of the seed, its 合计 line (data/raw/2026/北京市人力资源和社会保障局.txt line 302):
-# "合 计			131,905.904856	70,692.094503	61,213.810353".
+# 预算03表 支出总表 of the seed, its 合计 line
+# (data/raw/2026/北京市人力资源和社会保障局.txt line 302):
+# "合 计⇥⇥⇥131,905.904856⇥70,692.094503⇥61,213.810353" (⇥ a tab).
 SEED_SPENDING = Decimal("131905.904856")
 
 

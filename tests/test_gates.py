@@ -1,4 +1,5 @@
-"""The quality gates: every identity (docs/architecture.md, "The identities") fails exactly when it should.
+"""The quality gates: every identity (docs/architecture.md, "The identities") fails exactly
+when it should.
 
 Each case adds one fen (0.000001 万元) to one printed cell of the seed and names every identity
 that must then fail, with the line its message must name. All cases, and the untouched seed,
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import rows
 from documents import add_one_fen, edit_cell, seed_text
+
 from orchestration.quality import gates
 from orchestration.quality.gate import gate_documents
 from orchestration.quality.gates import run_quality_gates
@@ -27,40 +28,71 @@ from orchestration.warehouse.load import read_file, store_documents
 # name: (line, cell, {(identity, line its message names)})
 ONE_FEN_CASES: dict[str, tuple[int, int, set[tuple[str, int]]]] = {
     "01_revenue_line": (9, 1, {("01.revenue_subtotal", 36), ("02.sources_vs_01", 46)}),
-    "01_revenue_subtotal": (36, 1, {("01.revenue_subtotal", 36), ("01.revenue_total", 38),
-                                    ("02.sources_vs_01", 46)}),
+    "01_revenue_subtotal": (
+        36,
+        1,
+        {("01.revenue_subtotal", 36), ("01.revenue_total", 38), ("02.sources_vs_01", 46)},
+    ),
     "01_carryover": (37, 1, {("01.revenue_total", 38), ("02.sources_vs_01", 46)}),
-    "01_revenue_total": (38, 1, {("01.revenue_total", 38), ("01.balance", 38),
-                                 ("02.grand_total_vs_01", 46)}),
+    "01_revenue_total": (
+        38,
+        1,
+        {("01.revenue_total", 38), ("01.balance", 38), ("02.grand_total_vs_01", 46)},
+    ),
     "01_year_end_balance": (37, 3, {("01.expenditure_total", 38)}),
     "01_expenditure_total": (38, 3, {("01.expenditure_total", 38), ("01.balance", 38)}),
     "01_category": (13, 3, {("01.expenditure_subtotal", 36), ("03.category_vs_01", 54)}),
-    "01_expenditure_subtotal": (36, 3, {("01.expenditure_subtotal", 36),
-                                        ("01.expenditure_total", 38), ("03.total_vs_01", 302),
-                                        ("13.total_expenditure_vs_01", 1715)}),
+    "01_expenditure_subtotal": (
+        36,
+        3,
+        {
+            ("01.expenditure_subtotal", 36),
+            ("01.expenditure_total", 38),
+            ("03.total_vs_01", 302),
+            ("13.total_expenditure_vs_01", 1715),
+        },
+    ),
     "02_total": (46, 0, {("02.grand_total_vs_01", 46), ("02.column_sums", 46)}),
     "02_source": (46, 2, {("02.sources_vs_01", 46), ("02.column_sums", 46)}),
     "02_carryover_source": (46, 16, {("02.column_sums", 46)}),
-    "03_row_total": (55, 3, {("03.row_total", 55), ("03.total_row", 302),
-                             ("03.category_vs_01", 54)}),
+    "03_row_total": (
+        55,
+        3,
+        {("03.row_total", 55), ("03.total_row", 302), ("03.category_vs_01", 54)},
+    ),
     "03_row_basic": (55, 4, {("03.row_total", 55), ("03.total_row", 302)}),
-    "03_total_row": (302, 3, {("03.total_row", 302), ("03.total_vs_01", 302),
-                              ("13.other_funds_vs_03", 1715)}),
+    "03_total_row": (
+        302,
+        3,
+        {("03.total_row", 302), ("03.total_vs_01", 302), ("13.other_funds_vs_03", 1715)},
+    ),
     "03_total_row_project": (302, 5, {("03.total_row", 302), ("13.other_funds_vs_03", 1715)}),
     "04_revenue_line": (310, 1, {("04.revenue_subtotal", 337)}),
     "04_category": (314, 3, {("04.expenditure_subtotal", 337), ("05.category_vs_04", 351)}),
-    "04_expenditure_subtotal": (337, 3, {("04.expenditure_subtotal", 337),
-                                         ("04.expenditure_total", 342),
-                                         ("05.total_vs_04", 489)}),
+    "04_expenditure_subtotal": (
+        337,
+        3,
+        {("04.expenditure_subtotal", 337), ("04.expenditure_total", 342), ("05.total_vs_04", 489)},
+    ),
     "04_carryover": (338, 1, {("04.revenue_total", 342), ("04.carryover_lines", 338)}),
     "04_carryover_line": (339, 1, {("04.carryover_lines", 338)}),
     "04_revenue_total": (342, 1, {("04.revenue_total", 342), ("04.balance", 342)}),
-    "05_row_total": (351, 2, {("05.row_total", 351), ("05.total_row", 489),
-                              ("05.category_vs_04", 351)}),
+    "05_row_total": (
+        351,
+        2,
+        {("05.row_total", 351), ("05.total_row", 489), ("05.category_vs_04", 351)},
+    ),
     "05_row_personnel": (352, 4, {("05.row_basic", 352), ("05.total_row", 489)}),
-    "05_total_row_basic": (489, 3, {("05.total_row", 489), ("06.totals_vs_05", 568),
-                                    ("13.fiscal_vs_05", 1715),
-                                    ("13.other_funds_vs_03", 1715)}),
+    "05_total_row_basic": (
+        489,
+        3,
+        {
+            ("05.total_row", 489),
+            ("06.totals_vs_05", 568),
+            ("13.fiscal_vs_05", 1715),
+            ("13.other_funds_vs_03", 1715),
+        },
+    ),
     "06_row_total": (497, 2, {("06.row_total", 497), ("06.total_row", 568)}),
     "06_total_row_personnel": (568, 3, {("06.total_row", 568), ("06.totals_vs_05", 568)}),
     "06_total_row_total": (568, 2, {("06.total_row", 568), ("06.totals_vs_05", 568)}),
@@ -77,15 +109,34 @@ ONE_FEN_CASES: dict[str, tuple[int, int, set[tuple[str, int]]]] = {
 
 # name: (line, cell, new text, what the message shows, {(check, identity, line)})
 FORMAT_CASES: dict[str, tuple[int, int, str, str, set[tuple[str, str, int]]]] = {
-    "03_six_digit_function_code": (54, 0, "205030-技校教育", "found '205030'",
-                                   {("format", "expenditure.function_code", 54)}),
-    "06_four_digit_economic_code": (497, 1, "3010-基本工资", "found '3010'",
-                                    {("format", "basic_expenditure.dept_econ_code", 497)}),
-    "10_lower_case_category": (599, 0, "a-货物", "found 'a'",
-                               {("format", "procurement.category_code", 599)}),
-    "10_negative_amount": (599, 1, "-1,183.999945", "found -1,183.999945",
-                           {("format", "procurement.amount", 599),
-                            ("reconciliation", "10.total_row", 602)}),
+    "03_six_digit_function_code": (
+        54,
+        0,
+        "205030-技校教育",
+        "found '205030'",
+        {("format", "expenditure.function_code", 54)},
+    ),
+    "06_four_digit_economic_code": (
+        497,
+        1,
+        "3010-基本工资",
+        "found '3010'",
+        {("format", "basic_expenditure.dept_econ_code", 497)},
+    ),
+    "10_lower_case_category": (
+        599,
+        0,
+        "a-货物",
+        "found 'a'",
+        {("format", "procurement.category_code", 599)},
+    ),
+    "10_negative_amount": (
+        599,
+        1,
+        "-1,183.999945",
+        "found -1,183.999945",
+        {("format", "procurement.amount", 599), ("reconciliation", "10.total_row", 602)},
+    ),
 }
 
 
@@ -98,10 +149,14 @@ def gated(tmp_path_factory: pytest.TempPathFactory):
     """The seed and every variant, read and gated in one run; the failures per document."""
     text = seed_text()
     documents = [_document("seed", text)]
-    documents += [_document(name, add_one_fen(text, line, index))
-                  for name, (line, index, _) in ONE_FEN_CASES.items()]
-    documents += [_document(name, edit_cell(text, line, index, value))
-                  for name, (line, index, value, _, _) in FORMAT_CASES.items()]
+    documents += [
+        _document(name, add_one_fen(text, line, index))
+        for name, (line, index, _) in ONE_FEN_CASES.items()
+    ]
+    documents += [
+        _document(name, edit_cell(text, line, index, value))
+        for name, (line, index, value, _, _) in FORMAT_CASES.items()
+    ]
     root = tmp_path_factory.mktemp("gates")
     with connect(root / "work.duckdb") as con, pytest.MonkeyPatch.context() as patch:
         ensure_schema(con)
@@ -109,13 +164,20 @@ def gated(tmp_path_factory: pytest.TempPathFactory):
         # Validated 16 documents to a GX run, so every case below also checks that results
         # merged across chunks land on the right document.
         patch.setattr(gates, "GATE_CHUNK", 16)
-        report = gate_documents(con, [file.document_id for file, _ in documents],
-                                run_id="t", data_docs_dir=root / "data_docs")
+        report = gate_documents(
+            con,
+            [file.document_id for file, _ in documents],
+            run_id="t",
+            data_docs_dir=root / "data_docs",
+        )
         assert {o.documents_checked for o in report.outcomes.values()} == {len(documents)}
         # The rejecting checks; the performance warnings have tests of their own.
-        results = rows(con, "select document_id, check_name, identity, table_no, source_line, "
-                            "success, message from raw.check_results "
-                            "where check_name not in ('performance', 'gate')")
+        results = rows(
+            con,
+            "select document_id, check_name, identity, table_no, source_line, "
+            "success, message from raw.check_results "
+            "where check_name not in ('performance', 'gate')",
+        )
     return report, results
 
 
@@ -135,8 +197,11 @@ def test_the_untouched_seed_passes_every_gate(gated):
 
 
 def test_every_identity_has_a_one_fen_case():
-    covered = {identity.split(".", 1)[1]
-               for _, _, expected in ONE_FEN_CASES.values() for identity, _ in expected}
+    covered = {
+        identity.split(".", 1)[1]
+        for _, _, expected in ONE_FEN_CASES.values()
+        for identity, _ in expected
+    }
     assert covered == {identity.name for identity in load_identities()}
 
 
@@ -171,8 +236,9 @@ def test_a_difference_within_a_configured_tolerance_passes(tmp_path):
     for identity in config["identities"]:
         if identity["name"] == "row_total":
             identity["tolerance_wan"] = "0.000001"
-    (suites / "identities.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                           encoding="utf-8")
+    (suites / "identities.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
     file, data = _document("tolerant", add_one_fen(seed_text(), 55, 4))
     with connect(tmp_path / "work.duckdb") as con:
         ensure_schema(con)
@@ -188,7 +254,8 @@ def test_a_tolerance_finer_than_one_fen_is_refused(tmp_path):
     shutil.copytree(EXPECTATIONS_DIR, suites)
     text = (suites / "identities.yml").read_text(encoding="utf-8")
     (suites / "identities.yml").write_text(
-        text.replace("tolerance_wan: 0\n", "tolerance_wan: 0.0000005\n", 1), encoding="utf-8")
+        text.replace("tolerance_wan: 0\n", "tolerance_wan: 0.0000005\n", 1), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="not a whole number of fen"):
         load_identities(suites)
 

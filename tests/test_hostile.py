@@ -79,8 +79,11 @@ NOT_UTF8_NAME = b"2026/\xb1\xb1\xbe\xa9.txt"  # 北京 in GBK: not a UTF-8 file 
 
 # Permissions bind root only without its capabilities to override them; dropped for the CLI's
 # process, root is refused a file or folder of mode 000 as any user is.
-_WITHOUT_OVERRIDE = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-                     "--bounding-set=-dac_override,-dac_read_search"]
+_WITHOUT_OVERRIDE = [
+    "setpriv",
+    "--inh-caps=-dac_override,-dac_read_search",
+    "--bounding-set=-dac_override,-dac_read_search",
+]
 CAN_DENY = os.geteuid() != 0 or shutil.which("setpriv") is not None
 
 
@@ -90,8 +93,15 @@ def _cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     command = [str(CLI), *arguments]
     if os.geteuid() == 0 and CAN_DENY:
         command = [*_WITHOUT_OVERRIDE, *command]
-    return subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env=environment, timeout=600, check=False)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        timeout=600,
+        check=False,
+    )
 
 
 def _build(raw: Path, warehouse: Path, *extra: str) -> CliRun:
@@ -108,14 +118,19 @@ def stray_build(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     """Two good documents among every kind of stray entry, built once by the CLI."""
     text = seed_text()
     root = tmp_path_factory.mktemp("hostile")
-    raw = make_raw_dir(root, {
-        SEED_ID: text.encode(),
-        OTHER_ID: rename_department(scale_document(text, 2), OTHER).encode(),
-        NUL_ID: move_to_year(edit_cell(text, DEPARTMENT_LINE, 2, "北京市人力资源和\x00社会保障局"),
-                             2025).encode(),
-        ESC_ID: move_to_year(edit_cell(text, EXPENDITURE_LINE, 0, "2050305-高等\x1b职业教育"),
-                             2024).encode(),
-    })
+    raw = make_raw_dir(
+        root,
+        {
+            SEED_ID: text.encode(),
+            OTHER_ID: rename_department(scale_document(text, 2), OTHER).encode(),
+            NUL_ID: move_to_year(
+                edit_cell(text, DEPARTMENT_LINE, 2, "北京市人力资源和\x00社会保障局"), 2025
+            ).encode(),
+            ESC_ID: move_to_year(
+                edit_cell(text, EXPENDITURE_LINE, 0, "2050305-高等\x1b职业教育"), 2024
+            ).encode(),
+        },
+    )
     # Links out of the raw folder: to the root and to /etc (67 files there, /etc/shadow too).
     (raw / "2022").symlink_to("/")
     (raw / "2023").symlink_to("/etc")
@@ -143,12 +158,19 @@ def _mart_strings(warehouse: Path) -> set[str]:
     """Every distinct text value of every mart."""
     values: set[str] = set()
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        columns = rows(con, "select table_name, column_name from duckdb_columns() "
-                            "where schema_name = 'marts' and data_type = 'VARCHAR'")
+        columns = rows(
+            con,
+            "select table_name, column_name from duckdb_columns() "
+            "where schema_name = 'marts' and data_type = 'VARCHAR'",
+        )
         for table, column in columns:
-            values |= {value for (value,) in rows(
-                con, f'select distinct "{column}" from marts."{table}" where "{column}" '
-                     "is not null")}
+            values |= {
+                value
+                for (value,) in rows(
+                    con,
+                    f'select distinct "{column}" from marts."{table}" where "{column}" is not null',
+                )
+            }
     return values
 
 
@@ -171,25 +193,32 @@ def test_stray_entries_cost_themselves_and_the_rest_publishes(stray_build):
     ):
         assert f"ignored {raw}/{entry}: {reason}" in out, entry
     if CAN_DENY:
-        assert (f"ignored {raw}/2021: the folder cannot be listed (Permission denied): its "
-                "documents are not built") in out
+        assert (
+            f"ignored {raw}/2021: the folder cannot be listed (Permission denied): its "
+            "documents are not built"
+        ) in out
         assert f"✗ {LOCKED_ID}\n- {LOCKED_ID}: the file cannot be read: Permission denied" in out
 
 
 def test_control_characters_reject_the_document_with_table_and_line(stray_build):
     out = stray_build.stdout
-    assert (f"{NUL_ID}, table 13, line {DEPARTMENT_LINE}: the line contains control "
-            "characters") in out
+    assert (
+        f"{NUL_ID}, table 13, line {DEPARTMENT_LINE}: the line contains control characters"
+    ) in out
     assert "部门名称⇥⇥北京市人力资源和\\x00社会保障局" in out
-    assert (f"{ESC_ID}, table 03, line {EXPENDITURE_LINE}: the line contains control "
-            "characters") in out
+    assert (
+        f"{ESC_ID}, table 03, line {EXPENDITURE_LINE}: the line contains control characters"
+    ) in out
     assert "2050305-高等\\x1b职业教育" in out
 
 
 def test_only_the_raw_folders_documents_reach_the_marts(stray_build):
     with duckdb.connect(str(stray_build.warehouse), read_only=True) as con:
-        assert rows(con, "select document_id, status, department_name from marts.dim_document "
-                         "order by document_id") == [
+        assert rows(
+            con,
+            "select document_id, status, department_name from marts.dim_document "
+            "order by document_id",
+        ) == [
             (ESC_ID, "rejected", "北京市人力资源和社会保障局"),
             (NUL_ID, "rejected", "北京市人力资源和社会保障局"),  # the NUL removed
             *([(LOCKED_ID, "rejected", None)] if CAN_DENY else []),
@@ -198,14 +227,23 @@ def test_only_the_raw_folders_documents_reach_the_marts(stray_build):
         ]
         # Seed line 36 (table 01): «本年支出合计⇥131,905.904856», which 03's 241 rows add up
         # to; the other department prints every amount doubled. The rejected years add nothing.
-        assert rows(con, "select fiscal_year, department_name, count(*), sum(total) "
-                         "from marts.fct_expenditure group by all order by all") == [
+        assert rows(
+            con,
+            "select fiscal_year, department_name, count(*), sum(total) "
+            "from marts.fct_expenditure group by all order by all",
+        ) == [
             (2026, "北京市人力资源和社会保障局", 241, Decimal("131905.904856")),
             (2026, OTHER, 241, Decimal("263811.809712")),
         ]
     strings = _mart_strings(stray_build.warehouse)
-    leaked = [s for s in strings if any(c in s for c in "\x00\x1b")
-              or "/etc" in s or "shadow" in s or s.startswith(("2022/", "2023/"))]
+    leaked = [
+        s
+        for s in strings
+        if any(c in s for c in "\x00\x1b")
+        or "/etc" in s
+        or "shadow" in s
+        or s.startswith(("2022/", "2023/"))
+    ]
     assert leaked == []
 
 
@@ -232,8 +270,10 @@ def test_a_file_removed_or_replaced_by_a_link_after_discovery_costs_that_file(tm
     gone, swapped = read[SEED_ID], read["2026/b.txt"]
     assert isinstance(gone, UnreadableDocument) and isinstance(swapped, UnreadableDocument)
     assert str(gone.issue) == f"{SEED_ID}: the file cannot be read: No such file or directory"
-    assert str(swapped.issue) == (f"2026/b.txt: the file cannot be read: {raw}/2026/b.txt now "
-                                  "leads to /etc/passwd, outside the raw folder: not read")
+    assert str(swapped.issue) == (
+        f"2026/b.txt: the file cannot be read: {raw}/2026/b.txt now "
+        "leads to /etc/passwd, outside the raw folder: not read"
+    )
 
 
 def test_links_inside_the_raw_folder_are_followed_and_odd_names_are_not(tmp_path):
@@ -243,11 +283,18 @@ def test_links_inside_the_raw_folder_are_followed_and_odd_names_are_not(tmp_path
     (raw / "2025" / "tab\tand\x1bescape.txt").write_text("x")
     documents, ignored = discover(raw)
     assert [d.document_id for d in documents] == [
-        "2025/a.txt", "2025/same.txt", SEED_ID, "2027/a.txt", "2027/same.txt"]
+        "2025/a.txt",
+        "2025/same.txt",
+        SEED_ID,
+        "2027/a.txt",
+        "2027/same.txt",
+    ]
     # The names are shown with their control characters escaped.
     assert [str(i) for i in ignored] == [
-        (f"{raw}/{year}/tab\\x09and\\x1bescape.txt: the name contains '...' or a control "
-         "character: rename the file")
+        (
+            f"{raw}/{year}/tab\\x09and\\x1bescape.txt: the name contains '...' or a control "
+            "character: rename the file"
+        )
         for year in (2025, 2027)
     ]
 
@@ -259,8 +306,10 @@ def test_a_folder_with_nothing_but_stray_entries_is_exit_2_and_says_what_it_igno
     done = _cli("build", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "w.duckdb"))
     assert done.returncode == 2
     assert f"error: no documents in {raw}" in done.stderr
-    assert (f"ignored {raw}/2026: a symbolic link to /etc, outside the raw folder: not followed"
-            in done.stderr)
+    assert (
+        f"ignored {raw}/2026: a symbolic link to /etc, outside the raw folder: not followed"
+        in done.stderr
+    )
     _no_traceback(done.stdout + done.stderr)
     assert not (tmp_path / "w.duckdb").exists()
 
@@ -272,56 +321,89 @@ HEADER = "classification,from_year,from_code,to_code,method,share,note\n"
 MOVED = "function,2026,2050305,2050399,moved,,"
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    (HEADER + MOVED + '"note with an open quote\n' + MOVED.replace("2050399", "2050398") + "x\n",
-     ":2: malformed CSV (unexpected end of data); is a quote left open?"),
-    (HEADER + MOVED + '"open\n' + MOVED.replace("2050399", "2050398") + 'closed"\n',
-     ":2: a quoted field runs over lines 2-3; is a quote left open?"),
-    (HEADER + "function,2026,2050305,2050399,split,0.5,half\n",
-     ":2: function 2050305 (2026) is split over lines 2 with shares adding up to 0.5"),
-    (HEADER + "function,2026,2050305,2050399,split,0.5,\n"
-     "function,2026,2050305,2050398,split,0.4,\n",
-     ":2: function 2050305 (2026) is split over lines 2, 3 with shares adding up to 0.9"),
-    (HEADER + "function,2026,2050305,2050399,split,NaN,\n"
-     "function,2026,2050305,2050398,split,1,\n",
-     ":2: share 'NaN' is not a fraction in (0, 1]"),
-    (HEADER + MOVED + "note,extra\n", ":2: 8 fields, but the header has 7"),
-    (HEADER + "function,2026,2050305,2050399,moved,0.5,\n", ":2: a share is only for split rows"),
-])
-def test_a_malformed_crosswalk_is_an_error_naming_file_and_line(stray_build, tmp_path,
-                                                                 content, problem):
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            HEADER
+            + MOVED
+            + '"note with an open quote\n'
+            + MOVED.replace("2050399", "2050398")
+            + "x\n",
+            ":2: malformed CSV (unexpected end of data); is a quote left open?",
+        ),
+        (
+            HEADER + MOVED + '"open\n' + MOVED.replace("2050399", "2050398") + 'closed"\n',
+            ":2: a quoted field runs over lines 2-3; is a quote left open?",
+        ),
+        (
+            HEADER + "function,2026,2050305,2050399,split,0.5,half\n",
+            ":2: function 2050305 (2026) is split over lines 2 with shares adding up to 0.5",
+        ),
+        (
+            HEADER + "function,2026,2050305,2050399,split,0.5,\n"
+            "function,2026,2050305,2050398,split,0.4,\n",
+            ":2: function 2050305 (2026) is split over lines 2, 3 with shares adding up to 0.9",
+        ),
+        (
+            HEADER + "function,2026,2050305,2050399,split,NaN,\n"
+            "function,2026,2050305,2050398,split,1,\n",
+            ":2: share 'NaN' is not a fraction in (0, 1]",
+        ),
+        (HEADER + MOVED + "note,extra\n", ":2: 8 fields, but the header has 7"),
+        (
+            HEADER + "function,2026,2050305,2050399,moved,0.5,\n",
+            ":2: a share is only for split rows",
+        ),
+    ],
+)
+def test_a_malformed_crosswalk_is_an_error_naming_file_and_line(
+    stray_build, tmp_path, content, problem
+):
     file = tmp_path / "crosswalk.csv"
     file.write_text(content, encoding="utf-8")
     problems = _crosswalk_problems(stray_build, file)
     assert any(p.startswith(f"{file}:") and problem in p for p in problems), problems
 
 
-@pytest.mark.parametrize(("data", "problem"), [
-    ((HEADER + MOVED + "高等职业教育 moved\n").encode("gbk"),
-     # 高 is B8 DF in GBK, right after the row's last comma.
-     f":2: not UTF-8 (byte 0xb8 at offset {len(HEADER + MOVED)}); save the file as UTF-8"),
-    (b"PK\x03\x04\x00\x00" + bytes(range(256)), ":1: a NUL byte: the file is binary"),
-])
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            (HEADER + MOVED + "高等职业教育 moved\n").encode("gbk"),
+            # 高 is B8 DF in GBK, right after the row's last comma.
+            f":2: not UTF-8 (byte 0xb8 at offset {len(HEADER + MOVED)}); save the file as UTF-8",
+        ),
+        (b"PK\x03\x04\x00\x00" + bytes(range(256)), ":1: a NUL byte: the file is binary"),
+    ],
+)
 def test_a_crosswalk_that_is_not_utf8_text_names_the_file(stray_build, tmp_path, data, problem):
     file = tmp_path / "crosswalk.csv"
     file.write_bytes(data)
-    assert any(problem in p and p.startswith(str(file))
-               for p in _crosswalk_problems(stray_build, file))
+    assert any(
+        problem in p and p.startswith(str(file)) for p in _crosswalk_problems(stray_build, file)
+    )
 
 
 def test_renames_that_merge_two_publishing_departments_are_an_error(stray_build, tmp_path):
     file = tmp_path / "renames.csv"
-    file.write_text(f"old_name,new_name,effective_year,note\n"
-                    f"{OTHER},北京市人力资源和社会保障局,2026,merged\n", encoding="utf-8")
-    with connect(_working_database(stray_build)) as con, \
-            pytest.raises(ReferenceFileError) as raised:
+    file.write_text(
+        f"old_name,new_name,effective_year,note\n{OTHER},北京市人力资源和社会保障局,2026,merged\n",
+        encoding="utf-8",
+    )
+    with (
+        connect(_working_database(stray_build)) as con,
+        pytest.raises(ReferenceFileError) as raised,
+    ):
         load_department_renames(con, file)
-    assert raised.value.problems == [(
-        f"{file}:2: the renames merge 北京市人力资源和社会保障局 and {OTHER} into "
-        "北京市人力资源和社会保障局, but each published a document for 2026: one department's "
-        "year would count twice. A rename is for one department under a new name; record a "
-        "merger of departments by keeping their names"
-    )]
+    assert raised.value.problems == [
+        (
+            f"{file}:2: the renames merge 北京市人力资源和社会保障局 and {OTHER} into "
+            "北京市人力资源和社会保障局, but each published a document for 2026: one department's "
+            "year would count twice. A rename is for one department under a new name; record a "
+            "merger of departments by keeping their names"
+        )
+    ]
 
 
 def _working_database(run: CliRun) -> Path:
@@ -366,20 +448,23 @@ def test_a_bad_crosswalk_stops_the_transform_and_keeps_the_published_warehouse(s
 
 def test_the_cli_says_when_a_published_documents_file_is_gone(second_build):
     run, _, _ = second_build
-    assert (f"{OTHER_ID}: the file is gone from the raw folder; its last published figures "
-            "stay in the marts") in run.stdout
+    assert (
+        f"{OTHER_ID}: the file is gone from the raw folder; its last published figures "
+        "stay in the marts"
+    ) in run.stdout
 
 
 # Exit codes: problems of the environment stop before the build, with a message.
 
+
 def test_a_warehouse_location_that_cannot_be_written_is_exit_2(tmp_path):
     raw = make_raw_dir(tmp_path, {SEED_ID: b"x"})
     (tmp_path / "a-file").write_text("x")
-    done = _cli("build", "--raw-dir", str(raw),
-                "--warehouse", str(tmp_path / "a-file" / "w.duckdb"))
+    done = _cli(
+        "build", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "a-file" / "w.duckdb")
+    )
     assert done.returncode == 2
-    assert (f"error: the warehouse's folder {tmp_path}/a-file is a file, not a folder"
-            in done.stderr)
+    assert f"error: the warehouse's folder {tmp_path}/a-file is a file, not a folder" in done.stderr
     _no_traceback(done.stdout + done.stderr)
 
 
@@ -390,8 +475,10 @@ def test_a_read_only_warehouse_folder_is_exit_2(tmp_path):
     published.mkdir(mode=0o555)
     done = _cli("build", "--raw-dir", str(raw), "--warehouse", str(published / "w.duckdb"))
     assert done.returncode == 2
-    assert (f"error: the warehouse's folder {published} cannot be written: Permission denied"
-            in done.stderr)
+    assert (
+        f"error: the warehouse's folder {published} cannot be written: Permission denied"
+        in done.stderr
+    )
     _no_traceback(done.stdout + done.stderr)
     assert list(published.iterdir()) == []
 
@@ -402,8 +489,10 @@ def orphaned_dbt(tmp_path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     work = tmp_path / "build" / "w.work.duckdb"
     work.parent.mkdir()
     program = tmp_path / "dbt"
-    program.write_text(f"import duckdb, time\ncon = duckdb.connect({str(work)!r})\n"
-                       "print('holding', flush=True)\ntime.sleep(300)\n")
+    program.write_text(
+        f"import duckdb, time\ncon = duckdb.connect({str(work)!r})\n"
+        "print('holding', flush=True)\ntime.sleep(300)\n"
+    )
     holder = subprocess.Popen([sys.executable, str(program)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
@@ -419,9 +508,11 @@ def test_a_working_database_held_by_another_process_names_it(tmp_path, orphaned_
     started = time.monotonic()
     done = _cli("build", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "w.duckdb"))
     assert done.returncode == 2
-    assert (f"error: the database {work} is in use by process {holder.pid} (dbt, probably left "
-            f"running by a build that was stopped or killed: {sys.executable} {tmp_path}/dbt): "
-            f"wait for it to finish, or end it (kill {holder.pid})") in done.stderr
+    assert (
+        f"error: the database {work} is in use by process {holder.pid} (dbt, probably left "
+        f"running by a build that was stopped or killed: {sys.executable} {tmp_path}/dbt): "
+        f"wait for it to finish, or end it (kill {holder.pid})"
+    ) in done.stderr
     _no_traceback(done.stdout + done.stderr)
     assert time.monotonic() - started < 60  # stopped before the build, not after it
 
@@ -448,8 +539,10 @@ def test_a_failed_publish_leaves_no_temporary_file(tmp_path):
     build = tmp_path / "work.duckdb"
     with connect(build) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.t as select range::decimal(18,6) as amount, "
-                    "md5(range::varchar) as note from range(300000)")
+        con.execute(
+            "create table marts.t as select range::decimal(18,6) as amount, "
+            "md5(range::varchar) as note from range(300000)"
+        )
     published = tmp_path / "published" / "w.duckdb"
     script = textwrap.dedent(f"""
         import resource, signal, sys
@@ -463,8 +556,14 @@ def test_a_failed_publish_leaves_no_temporary_file(tmp_path):
             print(error)
             sys.exit(3)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 3, done.stdout + done.stderr
     assert "File too large" in done.stdout
     assert list(published.parent.iterdir()) == []
@@ -521,7 +620,7 @@ def mutate(data: bytes, mutations: list[tuple]) -> bytes:
             data = data[:offset] + inserted + data[offset:]
             continue
         if kind == "truncate":
-            data = data[:where[0]]
+            data = data[: where[0]]
             continue
         lines = data.split(b"\n")
         first = where[0] % len(lines)
@@ -533,14 +632,14 @@ def mutate(data: bytes, mutations: list[tuple]) -> bytes:
             second = where[1] % len(lines)
             lines[first], lines[second] = lines[second], lines[first]
         elif kind == "code_only":
-            lines[first] = b"\t".join(_CODE_AND_NAME.sub(rb"\1", cell)
-                                      for cell in lines[first].split(b"\t"))
+            lines[first] = b"\t".join(
+                _CODE_AND_NAME.sub(rb"\1", cell) for cell in lines[first].split(b"\t")
+            )
         elif kind == "widen":  # a number of the line given `where[2]` more digits
             numbers = list(_NUMBER.finditer(lines[first]))
             if numbers:
                 start = numbers[where[1] % len(numbers)].start()
-                lines[first] = (lines[first][:start] + b"9" * where[2]
-                                + lines[first][start:])
+                lines[first] = lines[first][:start] + b"9" * where[2] + lines[first][start:]
         else:  # one digit of the line replaced by another
             digits = [i for i, byte in enumerate(lines[first]) if 48 <= byte <= 57]
             if digits:
@@ -552,8 +651,11 @@ def mutate(data: bytes, mutations: list[tuple]) -> bytes:
     return data
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.lists(mutation, min_size=1, max_size=4))
 # Seed line 697 (table 12) is the project header «110000267000003742841-就业管理工作经费项目⇥
 # 33,545,259⇥…»: printed without its name, the code was read as the project's amount.
@@ -562,8 +664,7 @@ def test_no_mutation_of_the_seed_escapes_the_readers_error(mutations):
     data = mutate(SEED_BYTES, mutations)
     started = time.perf_counter()
     with contextlib.suppress(DocumentError):  # the reader's own error: anything else fails
-        parse_document(data, document_id="2026/x.txt", source_file="2026/x.txt",
-                       folder_year=2026)
+        parse_document(data, document_id="2026/x.txt", source_file="2026/x.txt", folder_year=2026)
     assert time.perf_counter() - started < 5
 
 
@@ -578,20 +679,25 @@ def _changed_digits(text: str, count: int) -> dict[str, str]:
     """`count` documents, each the seed with one digit of one amount cell of tables 01-11
     replaced by another digit, named by the line and cell changed."""
     lines = text.split("\n")
-    cells = [(number, index)
-             for number, (line, table) in enumerate(zip(lines, table_of_lines(text),
-                                                        strict=True), start=1)
-             if table in _FINANCIAL
-             for index, cell in enumerate(line.split("\t")) if _AMOUNT.match(cell)]
+    cells = [
+        (number, index)
+        for number, (line, table) in enumerate(
+            zip(lines, table_of_lines(text), strict=True), start=1
+        )
+        if table in _FINANCIAL
+        for index, cell in enumerate(line.split("\t"))
+        if _AMOUNT.match(cell)
+    ]
     chooser = random.Random(17)
     documents = {}
     for number, index in chooser.sample(cells, count):
         printed = lines[number - 1].split("\t")[index]
         position = chooser.choice([i for i, ch in enumerate(printed) if ch.isdigit()])
         digit = chooser.choice([d for d in "0123456789" if d != printed[position]])
-        changed = printed[:position] + digit + printed[position + 1:]
+        changed = printed[:position] + digit + printed[position + 1 :]
         documents[f"2026/line{number}_cell{index}_{changed}.txt"] = edit_cell(
-            text, number, index, changed)
+            text, number, index, changed
+        )
     return documents
 
 
@@ -603,16 +709,29 @@ def digit_gates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bool]:
     root = tmp_path_factory.mktemp("digits")
     with connect(root / "work.duckdb") as con:
         ensure_schema(con)
-        store_documents(con, [read_file(DocumentFile(document_id, root / document_id, 2026),
-                                        body.encode())
-                              for document_id, body in documents.items()], run_id="digits")
+        store_documents(
+            con,
+            [
+                read_file(DocumentFile(document_id, root / document_id, 2026), body.encode())
+                for document_id, body in documents.items()
+            ],
+            run_id="digits",
+        )
         report = run_quality_gates(con, list(documents))
         # Rejected by the reader (a number it cannot read) or by a rejecting check.
-        rejected = {document_id for (document_id,) in rows(
-            con, "select distinct document_id from raw.check_results "
-                 "where not success and rejects")}
-        rejected |= {failure.document_id for outcome in report.outcomes.values()
-                     if outcome.rejects for failure in outcome.failures}
+        rejected = {
+            document_id
+            for (document_id,) in rows(
+                con,
+                "select distinct document_id from raw.check_results where not success and rejects",
+            )
+        }
+        rejected |= {
+            failure.document_id
+            for outcome in report.outcomes.values()
+            if outcome.rejects
+            for failure in outcome.failures
+        }
     return {document_id: document_id in rejected for document_id in documents}
 
 

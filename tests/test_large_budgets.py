@@ -56,15 +56,15 @@ def large_build(tmp_path_factory: pytest.TempPathFactory):
     seed = seed_text()
     documents = {
         SEED_ID: seed,
-        f"2025/{LARGE}.txt": move_to_year(rename_department(scale_document(seed, 8), LARGE),
-                                          2025),
+        f"2025/{LARGE}.txt": move_to_year(rename_department(scale_document(seed, 8), LARGE), 2025),
         f"2026/{LARGE}.txt": rename_department(scale_document(seed, MAX_FACTOR), LARGE),
         f"2026/{LARGE_IN_YUAN}.txt": in_yuan_everywhere(
-            rename_department(scale_document(seed, MAX_FACTOR), LARGE_IN_YUAN)),
+            rename_department(scale_document(seed, MAX_FACTOR), LARGE_IN_YUAN)
+        ),
         f"2026/{HUNDREDS_OF_YI_IN_YUAN}.txt": in_yuan_everywhere(
-            rename_department(scale_document(seed, 40), HUNDREDS_OF_YI_IN_YUAN)),
-        f"2026/{TOO_LARGE}.txt": rename_department(scale_document(seed, MAX_FACTOR + 1),
-                                                   TOO_LARGE),
+            rename_department(scale_document(seed, 40), HUNDREDS_OF_YI_IN_YUAN)
+        ),
+        f"2026/{TOO_LARGE}.txt": rename_department(scale_document(seed, MAX_FACTOR + 1), TOO_LARGE),
     }
     root = tmp_path_factory.mktemp("large")
     raw = make_raw_dir(root, {name: text.encode() for name, text in documents.items()})
@@ -73,14 +73,29 @@ def large_build(tmp_path_factory: pytest.TempPathFactory):
     crosswalk.write_text(
         "classification,from_year,from_code,to_code,method,share,note\n"
         "function,2025,2050305,2050305,split,0.5,half stays\n"
-        "function,2025,2050305,2050303,split,0.5,half moves\n", encoding="utf-8")
+        "function,2025,2050305,2050303,split,0.5,half moves\n",
+        encoding="utf-8",
+    )
     warehouse = root / "warehouse.duckdb"
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     env["BUDGET_BUILD_DB"] = str(root / "build" / "work.duckdb")
     run = subprocess.run(
-        [str(CLI), "build", "--raw-dir", str(raw), "--warehouse", str(warehouse),
-         "--crosswalk", str(crosswalk)],
-        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600, check=False,
+        [
+            str(CLI),
+            "build",
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            str(warehouse),
+            "--crosswalk",
+            str(crosswalk),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+        check=False,
     )
     con = duckdb.connect(str(warehouse), read_only=True)
     yield run, con
@@ -90,35 +105,55 @@ def large_build(tmp_path_factory: pytest.TempPathFactory):
 def test_one_document_past_the_storage_type_is_rejected_and_the_rest_publish(large_build):
     run, con = large_build
     assert run.returncode == 1, run.stdout + run.stderr
-    statuses = dict(rows(con, "select department_name, status from marts.dim_document "
-                              "where fiscal_year = 2026"))
-    assert statuses == {"北京市人力资源和社会保障局": "published", LARGE: "published",
-                        LARGE_IN_YUAN: "published", HUNDREDS_OF_YI_IN_YUAN: "published",
-                        TOO_LARGE: "rejected"}
+    statuses = dict(
+        rows(con, "select department_name, status from marts.dim_document where fiscal_year = 2026")
+    )
+    assert statuses == {
+        "北京市人力资源和社会保障局": "published",
+        LARGE: "published",
+        LARGE_IN_YUAN: "published",
+        HUNDREDS_OF_YI_IN_YUAN: "published",
+        TOO_LARGE: "rejected",
+    }
     # Line 38 prints 134,133.328271 ×(MAX_FACTOR + 1): 13 integer digits, more than 万元 holds.
     assert f"2026/{TOO_LARGE}.txt, table 01, line 38" in run.stdout
     assert "at most 12 integer digits" in run.stdout
 
 
-@pytest.mark.parametrize("department, factor", [
-    (LARGE, MAX_FACTOR), (LARGE_IN_YUAN, MAX_FACTOR), (HUNDREDS_OF_YI_IN_YUAN, 40),
-    ("北京市人力资源和社会保障局", 1),
-])
+@pytest.mark.parametrize(
+    "department, factor",
+    [
+        (LARGE, MAX_FACTOR),
+        (LARGE_IN_YUAN, MAX_FACTOR),
+        (HUNDREDS_OF_YI_IN_YUAN, 40),
+        ("北京市人力资源和社会保障局", 1),
+    ],
+)
 def test_the_marts_hold_the_printed_totals_exactly(large_build, department, factor):
     _, con = large_build
     # 03's 合计 row (line 302) prints 131,905.904856; its rows add up to it.
-    (total,) = rows(con, "select sum(total) from marts.fct_expenditure "
-                         "where fiscal_year = 2026 and department_name = ?", [department])[0]
+    (total,) = rows(
+        con,
+        "select sum(total) from marts.fct_expenditure "
+        "where fiscal_year = 2026 and department_name = ?",
+        [department],
+    )[0]
     assert total == SEED_EXPENDITURE * factor
 
 
 def test_year_over_year_compares_the_largest_budgets_exactly(large_build):
     _, con = large_build
-    found = dict(rows(con, """
+    found = dict(
+        rows(
+            con,
+            """
         select function_code, change_pct from marts.yoy_function
         where department_name = ? and fiscal_year = 2026 and fund_scope = 'all_funds'
           and function_code in ('2050305', '2080101')
-    """, [LARGE]))
+    """,
+            [LARGE],
+        )
+    )
     # 2080101 is continuing: ×MAX_FACTOR against ×8, (7,455,268 − 8) / 8 = 931,907.5 times.
     assert (MAX_FACTOR - 8) * 100 / Decimal(8) == Decimal(93190750)
     assert found["2080101"] == Decimal("93190750.00")
@@ -137,15 +172,21 @@ def gate_database(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _budget_summary_suite():
-    return next(suite for check in load_checks() for suite in check.suites
-                if suite.table == "budget_summary")
+    return next(
+        suite
+        for check in load_checks()
+        for suite in check.suites
+        if suite.table == "budget_summary"
+    )
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(factor=st.one_of(st.integers(1, 1000), st.integers(1000, MAX_FACTOR),
-                        st.just(MAX_FACTOR)),
-       yuan=st.booleans())
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    factor=st.one_of(st.integers(1, 1000), st.integers(1000, MAX_FACTOR), st.just(MAX_FACTOR)),
+    yuan=st.booleans(),
+)
 def test_any_scale_the_type_holds_parses_and_every_identity_holds(gate_database, factor, yuan):
     con = gate_database
     text = scale_document(seed_text(), factor)

@@ -1,4 +1,5 @@
-"""Real-world layouts read right, defects reported, nothing lost (docs/architecture.md, "Verdicts")."""
+"""Real-world layouts read right, defects reported, nothing lost (docs/architecture.md,
+"Verdicts")."""
 
 from __future__ import annotations
 
@@ -9,16 +10,10 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import SEED_ID, make_raw_dir, rows
 from documents import move_to_year, seed_text
-from orchestration.parsing import DocumentError, ParsedDocument, parse_document
-from orchestration.runner import execute_build
-from orchestration.settings import Settings
-from orchestration.warehouse.discovery import DocumentFile
-from orchestration.warehouse.load import MAX_DOCUMENT_BYTES, read_document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from variations import (
     FINANCIAL,
     brackets,
@@ -34,12 +29,29 @@ from variations import (
     without_separators,
 )
 
+from orchestration.parsing import DocumentError, ParsedDocument, parse_document
+from orchestration.runner import execute_build
+from orchestration.settings import Settings
+from orchestration.warehouse.discovery import DocumentFile
+from orchestration.warehouse.load import MAX_DOCUMENT_BYTES, read_document
+
 SEED = seed_text()
 # Tables that carry figures (line counts depend on layout).
-FIGURE_TABLES = ("budget_summary", "revenue", "expenditure", "general_budget_expenditure",
-                 "basic_expenditure", "fund_expenditure", "three_public", "procurement",
-                 "purchased_services", "performance_overview", "projects",
-                 "performance_indicators", "table_totals")
+FIGURE_TABLES = (
+    "budget_summary",
+    "revenue",
+    "expenditure",
+    "general_budget_expenditure",
+    "basic_expenditure",
+    "fund_expenditure",
+    "three_public",
+    "procurement",
+    "purchased_services",
+    "performance_overview",
+    "projects",
+    "performance_indicators",
+    "table_totals",
+)
 
 # name: (document bytes, whether its lines stay where the seed has them)
 VARIATIONS: dict[str, tuple[bytes, bool]] = {
@@ -50,12 +62,13 @@ VARIATIONS: dict[str, tuple[bytes, bool]] = {
     "GB18030 with CRLF": (encode(SEED, "gb18030", "\r\n"), True),
     "titles 预算表NN": (retitle(SEED, "预算表NN").encode(), True),
     "titles 表NN": (retitle(SEED, "表NN").encode(), True),
-    "titles with department and year": (retitle(SEED, "with department and year").encode(),
-                                        True),
+    "titles with department and year": (retitle(SEED, "with department and year").encode(), True),
     "titles in full-width": (retitle(SEED, "full-width").encode(), True),
     "titles with extra spaces": (retitle(SEED, "spaced").encode(), True),
-    "page breaks everywhere": (page_breaks(SEED, financial_line_numbers(SEED)[::7]).encode(),
-                               False),
+    "page breaks everywhere": (
+        page_breaks(SEED, financial_line_numbers(SEED)[::7]).encode(),
+        False,
+    ),
     "headers repeated after page breaks": (repeated_headers(SEED).encode(), False),
     "no trailing tabs": (ragged(SEED, 0).encode(), True),
     "extra trailing tabs": (ragged(SEED, 3).encode(), True),
@@ -72,8 +85,7 @@ VARIATIONS: dict[str, tuple[bytes, bool]] = {
 
 
 def parse(data: bytes, document_id: str = SEED_ID) -> ParsedDocument:
-    return parse_document(data, document_id=document_id, source_file=document_id,
-                          folder_year=2026)
+    return parse_document(data, document_id=document_id, source_file=document_id, folder_year=2026)
 
 
 def figures(document: ParsedDocument, keep_lines: bool) -> dict[str, list[tuple]]:
@@ -82,8 +94,9 @@ def figures(document: ParsedDocument, keep_lines: bool) -> dict[str, list[tuple]
     for table in FIGURE_TABLES:
         frame = document.frame(table)
         if not keep_lines:
-            frame = frame.drop("source_line", *(["project_line"] if "project_line" in
-                                                  frame.columns else []))
+            frame = frame.drop(
+                "source_line", *(["project_line"] if "project_line" in frame.columns else [])
+            )
         out[table] = sorted(frame.rows(), key=repr)
     return out
 
@@ -140,7 +153,8 @@ def variations_built(tmp_path_factory: pytest.TempPathFactory):
         years[year] = name
     files[SEED_ID] = SEED.encode()
     files[f"1999/{HOSTILE}.txt"] = move_to_year(
-        SEED.replace("2050303-技校教育", f"2050303-技校教育{HOSTILE}"), 1999).encode()
+        SEED.replace("2050303-技校教育", f"2050303-技校教育{HOSTILE}"), 1999
+    ).encode()
     raw = make_raw_dir(root, files)
     settings_ = Settings.from_env(raw_dir=raw, warehouse=root / "warehouse.duckdb")
     result = execute_build(settings_, sorted(files))
@@ -154,39 +168,51 @@ HOSTILE = "'); drop table raw.documents; --"
 
 MART_FIGURES = {
     "fct_expenditure": "function_code, gov_econ_code, dept_econ_code, total, basic, project, "
-                       "business_operation, remit_to_superior, subsidy_to_subordinate",
+    "business_operation, remit_to_superior, subsidy_to_subordinate",
     "fct_general_budget_expenditure": "function_code, total, basic, personnel, public_use, "
-                                      "project, project_excl_capital, unit_rows",
+    "project, project_excl_capital, unit_rows",
     "fct_basic_expenditure": "gov_econ_code, dept_econ_code, total, personnel, public_use",
     "fct_revenue": "table_no, fund_group, revenue_source, revenue_name, amount",
     "fct_three_public": "total, outbound_travel, reception, vehicles_total, vehicle_purchase, "
-                        "vehicle_operation",
+    "vehicle_operation",
     "fct_procurement": "category_code, category_name, amount",
     "fct_purchased_services": "level1_code, level1_name, level2_code, level2_name, "
-                              "service_name, amount",
+    "service_name, amount",
 }
 
 
 @pytest.mark.slow
 def test_every_variation_publishes_the_seeds_marts(variations_built):
     years, con = variations_built
-    assert rows(con, "select count(*) from marts.dim_document where status = 'published'") \
-        == [(len(years) + 2,)]
+    assert rows(con, "select count(*) from marts.dim_document where status = 'published'") == [
+        (len(years) + 2,)
+    ]
     for mart, columns in MART_FIGURES.items():
-        expected = rows(con, f"select {columns} from marts.{mart} where fiscal_year = 2026 "
-                             "order by all")
+        expected = rows(
+            con, f"select {columns} from marts.{mart} where fiscal_year = 2026 order by all"
+        )
         assert expected, mart
         for year, name in years.items():
-            actual = rows(con, f"select {columns} from marts.{mart} where fiscal_year = ? "
-                               "order by all", [year])
+            actual = rows(
+                con,
+                f"select {columns} from marts.{mart} where fiscal_year = ? order by all",
+                [year],
+            )
             assert actual == expected, f"{name}: {mart} differs from the seed"
 
 
 def test_the_document_records_how_it_was_printed(variations_built):
     years, con = variations_built
-    recorded = {name: row for (year, *row) in rows(con, """
+    recorded = {
+        name: row
+        for (year, *row) in rows(
+            con,
+            """
         select fiscal_year, encoding, line_ending, amount_unit from marts.dim_document
-    """) if (name := years.get(year))}
+    """,
+        )
+        if (name := years.get(year))
+    }
     assert recorded["GB18030 with CRLF"] == ["gb18030", "CRLF", "万元"]
     assert recorded["CR line ends"] == ["utf-8", "CR", "万元"]
     assert recorded["every table in 元"] == ["utf-8", "LF", "万元,元"]
@@ -194,15 +220,17 @@ def test_the_document_records_how_it_was_printed(variations_built):
 
 # --- property-based -----------------------------------------------------------------------
 
-layout = st.fixed_dictionaries({
-    "encoding": st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
-    "line_end": st.sampled_from(["\n", "\r\n", "\r"]),
-    "breaks": st.lists(st.sampled_from(financial_line_numbers(SEED)), max_size=40),
-    "repeat_headers": st.booleans(),
-    "separators": st.booleans(),
-    "yuan_tables": st.sets(st.sampled_from(sorted(FINANCIAL))),
-    "trailing_tabs": st.integers(min_value=0, max_value=3),
-})
+layout = st.fixed_dictionaries(
+    {
+        "encoding": st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+        "line_end": st.sampled_from(["\n", "\r\n", "\r"]),
+        "breaks": st.lists(st.sampled_from(financial_line_numbers(SEED)), max_size=40),
+        "repeat_headers": st.booleans(),
+        "separators": st.booleans(),
+        "yuan_tables": st.sets(st.sampled_from(sorted(FINANCIAL))),
+        "trailing_tabs": st.integers(min_value=0, max_value=3),
+    }
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -226,7 +254,8 @@ corruption = st.lists(
         st.integers(min_value=1, max_value=400),
         st.binary(min_size=1, max_size=50),
     ),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -240,13 +269,13 @@ def test_corruption_raises_only_the_projects_error_with_a_location(damage):
             if data:
                 data[position] ^= 0xFF
         elif kind == "delete":
-            del data[position:position + length]
+            del data[position : position + length]
         elif kind == "insert":
             data[position:position] = noise
         elif kind == "truncate":
             del data[position:]
         else:
-            data[position:position] = data[position:position + length]
+            data[position:position] = data[position : position + length]
     try:
         document = parse(bytes(data))
     except DocumentError as error:
@@ -268,7 +297,9 @@ def _file(path, data: bytes) -> DocumentFile:
 
 
 def test_a_100_mb_file_is_refused_without_being_read(tmp_path):
-    block = "".join(random.Random(0).choice("预算表合计万元\t0123456789,.\n") for _ in range(1 << 20))
+    block = "".join(
+        random.Random(0).choice("预算表合计万元\t0123456789,.\n") for _ in range(1 << 20)
+    )
     path = tmp_path / "raw" / "2026" / "huge.txt"
     path.parent.mkdir(parents=True)
     with path.open("w", encoding="utf-8") as handle:
@@ -279,8 +310,10 @@ def test_a_100_mb_file_is_refused_without_being_read(tmp_path):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 16_000_000  # streamed: never more than a few blocks in memory
-    assert f"a budget document is at most {MAX_DOCUMENT_BYTES // 1_000_000} MB" in \
-        document.issue.message
+    assert (
+        f"a budget document is at most {MAX_DOCUMENT_BYTES // 1_000_000} MB"
+        in document.issue.message
+    )
 
 
 def test_a_large_binary_file_is_refused(tmp_path):
@@ -291,7 +324,9 @@ def test_a_large_binary_file_is_refused(tmp_path):
 
 
 def test_random_text_of_ordinary_size_is_rejected_with_a_reason():
-    text = "".join(random.Random(2).choice("预算表合计万元\t0123456789,.\n") for _ in range(200_000))
+    text = "".join(
+        random.Random(2).choice("预算表合计万元\t0123456789,.\n") for _ in range(200_000)
+    )
     with pytest.raises(DocumentError, match="no budget tables found"):
         parse(text.encode())
 
@@ -299,13 +334,14 @@ def test_random_text_of_ordinary_size_is_rejected_with_a_reason():
 def test_a_value_never_becomes_sql(variations_built):
     _, con = variations_built
     # The 1999 document's name and one of its cells are SQL; they stay text.
-    assert rows(con, "select document_id, status from marts.dim_document "
-                     "where fiscal_year = 1999") == [(f"1999/{HOSTILE}.txt", "published")]
+    assert rows(
+        con, "select document_id, status from marts.dim_document where fiscal_year = 1999"
+    ) == [(f"1999/{HOSTILE}.txt", "published")]
     # 2026 names the code (the latest year wins); 1999's name, its bracket made full-width like
     # every name's, is kept among the other names.
-    assert rows(con, "select name, other_names from marts.dim_function "
-                     "where function_code = '2050303'") == [
-        ("技校教育", "技校教育'）; drop table raw.documents; --")
+    assert rows(
+        con, "select name, other_names from marts.dim_function where function_code = '2050303'"
+    ) == [("技校教育", "技校教育'）; drop table raw.documents; --")]
+    assert rows(con, "select sum(total) from marts.fct_expenditure where fiscal_year = 1999") == [
+        (Decimal("131905.904856"),)
     ]
-    assert rows(con, "select sum(total) from marts.fct_expenditure where fiscal_year = 1999") \
-        == [(Decimal("131905.904856"),)]

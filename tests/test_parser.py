@@ -6,15 +6,14 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-
 from conftest import SEED_ID
+
 from orchestration.parsing import DocumentError, parse_document
 from orchestration.parsing.amounts import convert_amounts
 
 
 def parse(data: bytes, folder_year: int | None = 2026):
-    return parse_document(data, document_id=SEED_ID, source_file=SEED_ID,
-                          folder_year=folder_year)
+    return parse_document(data, document_id=SEED_ID, source_file=SEED_ID, folder_year=folder_year)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +34,9 @@ def test_every_line_is_accounted_for(seed, seed_bytes):
     assert "not_understood" not in counts["line_kind"].to_list()
     # Table 12: 977 rows (projects and indicators), 22 header rows repeated per page, one
     # unit line (on the second page only), 14 blank lines and its title.
-    table_12 = dict(counts.filter(pl.col("table_no") == "12").select("line_kind", "lines")
-                    .iter_rows())
+    table_12 = dict(
+        counts.filter(pl.col("table_no") == "12").select("line_kind", "lines").iter_rows()
+    )
     assert table_12 == {"row": 977, "header": 22, "unit": 1, "blank": 14, "title": 1}
 
 
@@ -55,7 +55,8 @@ def test_empty_fund_tables_are_recognised_by_their_total_row(seed):
     assert seed.frames["fund_expenditure"].height == 0
     totals = seed.frames["table_totals"].filter(pl.col("table_no").is_in(["07", "08"]))
     assert totals.select("table_no", "source_line").unique().sort("table_no").rows() == [
-        ("07", 576), ("08", 584)
+        ("07", 576),
+        ("08", 584),
     ]
     assert totals["amount"].null_count() == totals.height
 
@@ -70,7 +71,8 @@ def test_codes_are_split_from_names(seed):
 
 def test_summary_table_places_categories_by_name(seed):
     summary = seed.frames["budget_summary"].filter(
-        (pl.col("table_no") == "01") & (pl.col("side") == "expenditure")
+        (pl.col("table_no") == "01")
+        & (pl.col("side") == "expenditure")
         & pl.col("amount").is_not_null()
     )
     assert summary.select("line_type", "ordinal", "label", "function_code", "amount").rows() == [
@@ -103,23 +105,33 @@ def test_performance_overview_gives_year_department_and_funding(seed):
     overview = seed.frames["performance_overview"].row(0, named=True)
     assert overview["total_expenditure"] == Decimal("131905.904856")
     assert (overview["fiscal_total"], overview["fiscal_basic"], overview["fiscal_project"]) == (
-        Decimal("123259.799847"), Decimal("66156.691126"), Decimal("57103.108721"))
+        Decimal("123259.799847"),
+        Decimal("66156.691126"),
+        Decimal("57103.108721"),
+    )
     assert (overview["other_total"], overview["other_basic"], overview["other_project"]) == (
-        Decimal("8646.105009"), Decimal("4535.403377"), Decimal("4110.701632"))
+        Decimal("8646.105009"),
+        Decimal("4535.403377"),
+        Decimal("4110.701632"),
+    )
     indicators = seed.frames["performance_indicators"].filter(pl.col("table_no") == "13")
     assert indicators.height == 11
     # Line 1728 is shifted one cell left; it still reads as activity, indicator, value.
     shifted = indicators.filter(pl.col("source_line") == 1728).row(0, named=True)
-    assert (shifted["activity"], shifted["level1"], shifted["level2"], shifted["operator"],
-            shifted["target_text"]) == ("劳动关系和维权", "产出指标", "质量指标", "定性", "优")
+    assert (
+        shifted["activity"],
+        shifted["level1"],
+        shifted["level2"],
+        shifted["operator"],
+        shifted["target_text"],
+    ) == ("劳动关系和维权", "产出指标", "质量指标", "定性", "优")
 
 
 def test_a_document_in_the_wrong_year_folder_is_rejected(seed_bytes):
     document = parse(seed_bytes, folder_year=2025)
     assert document.rejected
     assert [str(i) for i in document.issues] == [
-        f"{SEED_ID}, table 13: the document is for 2026 (table 13) but sits in the folder "
-        "for 2025"
+        f"{SEED_ID}, table 13: the document is for 2026 (table 13) but sits in the folder for 2025"
     ]
 
 
@@ -128,8 +140,9 @@ def test_a_broken_amount_is_reported_with_its_line_and_never_coerced(seed_bytes)
     text = seed_bytes.decode().replace("1,410.093600", "1,41O.093600")
     document = parse(text.encode())
     assert document.rejected
-    assert sorted((i.table_no, i.line, i.text, i.message.split(":")[0])
-                  for i in document.issues) == [
+    assert sorted(
+        (i.table_no, i.line, i.text, i.message.split(":")[0]) for i in document.issues
+    ) == [
         ("03", 55, "1,41O.093600", "basic"),
         ("03", 55, "1,41O.093600", "total"),
     ]

@@ -25,18 +25,40 @@ COMPANION_ID = "2026/北京市人力资源和社会保障局部门预算说明.p
 REAL_DOCUMENTS = PROJECT_ROOT.parent / "shared" / "real-documents"
 
 # Every fact table of 01-11 and 13, compared row for row on every column but provenance.
-PROVENANCE = {"document_id", "source_line", "source_page", "first_source_line",
-              "first_source_page", "project_line"}
-FACT_MARTS = ("fct_expenditure", "fct_general_budget_expenditure", "fct_basic_expenditure",
-              "fct_revenue", "fct_three_public", "fct_procurement", "fct_purchased_services",
-              "yoy_function", "yoy_economic", "yoy_revenue", "yoy_three_public")
+PROVENANCE = {
+    "document_id",
+    "source_line",
+    "source_page",
+    "first_source_line",
+    "first_source_page",
+    "project_line",
+}
+FACT_MARTS = (
+    "fct_expenditure",
+    "fct_general_budget_expenditure",
+    "fct_basic_expenditure",
+    "fct_revenue",
+    "fct_three_public",
+    "fct_procurement",
+    "fct_purchased_services",
+    "yoy_function",
+    "yoy_economic",
+    "yoy_revenue",
+    "yoy_three_public",
+)
 
 
 def narrative_pdf() -> bytes:
     """An explanation without tables, as Jiangsu publishes beside its tables."""
-    pages = [Page(texts=["北京市人力资源和社会保障局2026年部门预算情况说明",
-                         "一、部门职责：负责全市人力资源和社会保障工作。",
-                         "二、收支预算情况：2026年收入预算134133.33万元。"])]
+    pages = [
+        Page(
+            texts=[
+                "北京市人力资源和社会保障局2026年部门预算情况说明",
+                "一、部门职责：负责全市人力资源和社会保障工作。",
+                "二、收支预算情况：2026年收入预算134133.33万元。",
+            ]
+        )
+    ]
     return render_pdf(pages)
 
 
@@ -64,12 +86,18 @@ def xlsx_build(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
 
 def mart_rows(warehouse: Path, mart: str, where: str = "true") -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        columns = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'marts' "
-            "and table_name = ? order by ordinal_position", [mart]).fetchall()
-            if c not in PROVENANCE]
-        return sorted(rows(con, f"select {', '.join(columns)} from marts.{mart} where {where}"),
-                      key=repr)
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' "
+                "and table_name = ? order by ordinal_position",
+                [mart],
+            ).fetchall()
+            if c not in PROVENANCE
+        ]
+        return sorted(
+            rows(con, f"select {', '.join(columns)} from marts.{mart} where {where}"), key=repr
+        )
 
 
 @pytest.mark.slow
@@ -82,15 +110,20 @@ def test_published_formats_build_the_text_marts(request, build_name, cli_build):
         assert expected, mart
         assert mart_rows(build.warehouse, mart) == expected, mart
     # 13's indicators whole; 12 and 14 by their amounts and targets.
-    assert mart_rows(build.warehouse, "fct_performance_indicator", "table_no = '13'") == \
-        mart_rows(cli_build.warehouse, "fct_performance_indicator", "table_no = '13'")
+    assert mart_rows(build.warehouse, "fct_performance_indicator", "table_no = '13'") == mart_rows(
+        cli_build.warehouse, "fct_performance_indicator", "table_no = '13'"
+    )
     amounts = "table_no, project_code, total, fiscal_funds, other_funds"
-    with duckdb.connect(str(build.warehouse), read_only=True) as con, \
-            duckdb.connect(str(cli_build.warehouse), read_only=True) as text:
+    with (
+        duckdb.connect(str(build.warehouse), read_only=True) as con,
+        duckdb.connect(str(cli_build.warehouse), read_only=True) as text,
+    ):
         query = f"select {amounts} from marts.fct_project order by all"
         assert rows(con, query) == rows(text, query)
-        query = ("select table_no, project_code, operator, target_value, unit "
-                 "from marts.fct_performance_indicator where table_no <> '13' order by all")
+        query = (
+            "select table_no, project_code, operator, target_value, unit "
+            "from marts.fct_performance_indicator where table_no <> '13' order by all"
+        )
         assert rows(con, query) == rows(text, query)
 
 
@@ -100,16 +133,23 @@ def test_pdf_rows_carry_their_page(pdf_build):
         # 收支总表's first page prints 一、一般公共预算拨款收入 112,859.652716 (seed line 9); its
         # second page, after the seed's page break (line 30), 上年结转结余 15,763.256473 (line
         # 37). The rendering gives every seed page a PDF page, and 01 starts on the first.
-        assert rows(con, "select revenue_name, amount, source_page from marts.fct_revenue "
-                         "where table_no = '01' and revenue_name in "
-                         "('一般公共预算拨款收入', '上年结转结余') order by source_line") == [
+        assert rows(
+            con,
+            "select revenue_name, amount, source_page from marts.fct_revenue "
+            "where table_no = '01' and revenue_name in "
+            "('一般公共预算拨款收入', '上年结转结余') order by source_line",
+        ) == [
             ("一般公共预算拨款收入", Decimal("112859.652716"), 1),
-            ("上年结转结余", Decimal("15763.256473"), 2)]
-        assert rows(con, "select count(*) from marts.fct_expenditure where source_page is null"
-                    ) == [(0,)]
-        assert rows(con, "select source_format, extractor like 'pdfplumber %', status "
-                         "from marts.dim_document order by document_id") == [
-            ("pdf", True, "published"), ("pdf", True, "companion")]
+            ("上年结转结余", Decimal("15763.256473"), 2),
+        ]
+        assert rows(
+            con, "select count(*) from marts.fct_expenditure where source_page is null"
+        ) == [(0,)]
+        assert rows(
+            con,
+            "select source_format, extractor like 'pdfplumber %', status "
+            "from marts.dim_document order by document_id",
+        ) == [("pdf", True, "published"), ("pdf", True, "companion")]
 
 
 @pytest.mark.slow
@@ -118,10 +158,12 @@ def test_a_companion_pdf_is_recorded_and_not_rejected(pdf_build):
     assert pdf_build.returncode == 0, pdf_build.stdout + pdf_build.stderr
     assert "1 published, 0 rejected" in pdf_build.stdout
     with duckdb.connect(str(pdf_build.warehouse), read_only=True) as con:
-        assert rows(con, "select status from marts.dim_document where document_id = ?",
-                    [COMPANION_ID]) == [("companion",)]
-        [(message,)] = rows(con, "select message from marts.data_quality where document_id = ?",
-                            [COMPANION_ID])
+        assert rows(
+            con, "select status from marts.dim_document where document_id = ?", [COMPANION_ID]
+        ) == [("companion",)]
+        [(message,)] = rows(
+            con, "select message from marts.data_quality where document_id = ?", [COMPANION_ID]
+        )
         assert "no tables on its 1 pages" in message
 
 
@@ -181,18 +223,23 @@ def unmapped_pdf(pages: list[Page]) -> bytes:
 @pytest.fixture(scope="session")
 def rejection_build(tmp_path_factory: pytest.TempPathFactory, seed_pdf: bytes) -> CliRun:
     text = seed_text()
-    pages = {name: seed_pages(rename_department(text, name))
-             for name in ("扫描局", "无框线局", "字体局", "加密局")}
+    pages = {
+        name: seed_pages(rename_department(text, name))
+        for name in ("扫描局", "无框线局", "字体局", "加密局")
+    }
     unruled = pages["无框线局"]
     root = tmp_path_factory.mktemp("rejections")
-    raw = make_raw_dir(root, {
-        PDF_ID: seed_pdf,
-        SCAN_ID: scanned_pdf(pages["扫描局"]),
-        # Page 4, the first page of 03 支出总表, printed without its grid; the rest ruled.
-        UNRULED_ID: _mixed_ruling(unruled, unruled_page=4),
-        UNMAPPED_ID: unmapped_pdf(pages["字体局"][:6]),
-        ENCRYPTED_ID: render_pdf(pages["加密局"][:6], encrypt="secret"),
-    })
+    raw = make_raw_dir(
+        root,
+        {
+            PDF_ID: seed_pdf,
+            SCAN_ID: scanned_pdf(pages["扫描局"]),
+            # Page 4, the first page of 03 支出总表, printed without its grid; the rest ruled.
+            UNRULED_ID: _mixed_ruling(unruled, unruled_page=4),
+            UNMAPPED_ID: unmapped_pdf(pages["字体局"][:6]),
+            ENCRYPTED_ID: render_pdf(pages["加密局"][:6], encrypt="secret"),
+        },
+    )
     return run_cli(raw, root / "warehouse.duckdb")
 
 
@@ -213,38 +260,60 @@ def _mixed_ruling(pages: list[Page], unruled_page: int) -> bytes:
 def test_rejections_name_the_page_and_the_rest_publish(rejection_build):
     assert rejection_build.returncode == 1, rejection_build.stdout + rejection_build.stderr
     with duckdb.connect(str(rejection_build.warehouse), read_only=True) as con:
-        assert rows(con, "select document_id, status from marts.dim_document "
-                         "order by document_id") == sorted([
-            (PDF_ID, "published"), (SCAN_ID, "rejected"), (UNRULED_ID, "rejected"),
-            (UNMAPPED_ID, "rejected"), (ENCRYPTED_ID, "rejected")])
+        assert rows(
+            con, "select document_id, status from marts.dim_document order by document_id"
+        ) == sorted(
+            [
+                (PDF_ID, "published"),
+                (SCAN_ID, "rejected"),
+                (UNRULED_ID, "rejected"),
+                (UNMAPPED_ID, "rejected"),
+                (ENCRYPTED_ID, "rejected"),
+            ]
+        )
         # The seed still publishes all of 03 (241 rows, 合计 131,905.904856 on seed line 55's page).
         assert rows(con, "select count(*), sum(total) from marts.fct_expenditure") == [
-            (241, Decimal("131905.904856"))]
-        messages = {document: message for document, message in rows(
-            con, "select document_id, message from marts.data_quality "
-                 "where outcome = 'rejected' and check_name = 'extract'")}
+            (241, Decimal("131905.904856"))
+        ]
+        messages = dict(
+            rows(
+                con,
+                "select document_id, message from marts.data_quality "
+                "where outcome = 'rejected' and check_name = 'extract'",
+            )
+        )
     assert messages[SCAN_ID].startswith(
-        f"{SCAN_ID}, page 3: no text layer on pages 3-5 (scanned images); OCR is not supported")
+        f"{SCAN_ID}, page 3: no text layer on pages 3-5 (scanned images); OCR is not supported"
+    )
     assert messages[UNRULED_ID].startswith(
-        f"{UNRULED_ID}, page 4: page 4 prints a table without ruling lines")
+        f"{UNRULED_ID}, page 4: page 4 prints a table without ruling lines"
+    )
     assert messages[UNMAPPED_ID].startswith(
-        f"{UNMAPPED_ID}, page 1: text that does not map to Unicode on pages 1-6 ((cid:")
+        f"{UNMAPPED_ID}, page 1: text that does not map to Unicode on pages 1-6 ((cid:"
+    )
     assert messages[ENCRYPTED_ID] == (
-        f"{ENCRYPTED_ID}: the PDF is encrypted with a password; publish or supply it without one")
+        f"{ENCRYPTED_ID}: the PDF is encrypted with a password; publish or supply it without one"
+    )
 
 
 @pytest.mark.slow
 def test_unruled_lines_are_reported_as_not_understood_with_their_page(rejection_build):
     with duckdb.connect(str(rejection_build.warehouse), read_only=True) as con:
-        found = rows(con, "select message from marts.data_quality where document_id = ? "
-                          "and outcome = 'rejected' and check_name = 'parse'", [UNRULED_ID])
+        found = rows(
+            con,
+            "select message from marts.data_quality where document_id = ? "
+            "and outcome = 'rejected' and check_name = 'parse'",
+            [UNRULED_ID],
+        )
     # 03's first page, read without a grid: its lines are not understood.
     assert found
-    assert all(message.startswith(f"{UNRULED_ID}, page 4, table 03, line ") for (message,)
-               in found), found
+    assert all(
+        message.startswith(f"{UNRULED_ID}, page 4, table 03, line ") for (message,) in found
+    ), found
 
 
 # --- the extraction itself ----------------------------------------------------------------
+
 
 def test_wrapped_cell_lines_join_by_script():
     assert join_wrapped("一般公共预算\n拨款收入") == "一般公共预算拨款收入"
@@ -278,8 +347,7 @@ def test_workbook_amounts_lose_the_binary_noise_and_codes_keep_their_zeros(tmp_p
 
 
 def test_a_workbook_that_cannot_be_opened_is_rejected_with_the_reason():
-    extraction = extract(b"PK\x03\x04 not a zip", "2026/x.xlsx", SourceFormat.XLSX,
-                         sha256="1" * 64)
+    extraction = extract(b"PK\x03\x04 not a zip", "2026/x.xlsx", SourceFormat.XLSX, sha256="1" * 64)
     assert extraction.document is None
     assert str(extraction.error).startswith("2026/x.xlsx: the workbook cannot be opened")
 
@@ -292,9 +360,12 @@ def real_pdfs() -> list[Path]:
 def real_extractions():
     if not real_pdfs():
         pytest.skip(f"{REAL_DOCUMENTS} is absent: the real PDFs are not in this checkout")
-    return {path.relative_to(REAL_DOCUMENTS).as_posix(): extract(
-        path.read_bytes(), path.name, SourceFormat.PDF, sha256=path.name)
-        for path in real_pdfs()}
+    return {
+        path.relative_to(REAL_DOCUMENTS).as_posix(): extract(
+            path.read_bytes(), path.name, SourceFormat.PDF, sha256=path.name
+        )
+        for path in real_pdfs()
+    }
 
 
 def test_every_real_pdf_extracts_without_error(real_extractions):
@@ -320,8 +391,9 @@ def test_real_cells_are_read_as_printed(real_extractions):
     # 2026 上海市普陀区司法局, page 13 (部门支出预算总表, continued), as pypdfium2's text prints
     # it: "208 05 06 机关事业单位职业年金缴费支出 919739.00 919739.00 0.00".
     justice = real_extractions["shanghai-putuo/budget/2026-上海市普陀区司法局.pdf"]
-    assert "208\t05\t06\t机关事业单位职业年金缴费支出\t919739.00\t919739.00\t0.00" in \
-        _page_lines(justice, 13)
+    assert "208\t05\t06\t机关事业单位职业年金缴费支出\t919739.00\t919739.00\t0.00" in _page_lines(
+        justice, 13
+    )
     # Page 10, 部门财务收支预算总表: its title and unit line outside the grid, then the grid.
     page10 = _page_lines(justice, 10)
     assert page10[:2] == ["2026年部门财务收支预算总表", "编制部门：上海市普陀区司法局 单位：元"]
@@ -332,9 +404,11 @@ def test_real_cells_are_read_as_printed(real_extractions):
     # lattice returns as one huge first cell; unwrapped, the title is a line of its own and the
     # grid prints 合计 27,664.22 = 11,700.63 + 13,025.38 + 2,938.21.
     office = real_extractions[
-        "jiangsu/budget/江苏省委办公厅/江苏省委办公厅2019年度部门预算公开表格.pdf"]
+        "jiangsu/budget/江苏省委办公厅/江苏省委办公厅2019年度部门预算公开表格.pdf"
+    ]
     assert _page_lines(office, 3)[:4] == [
-        "支出预算总表", "部门：中共江苏省委办公厅 单位：万元",
+        "支出预算总表",
+        "部门：中共江苏省委办公厅 单位：万元",
         "合计\t基本支出\t项目支出\t单位预留机动经费\t结转下年资金",
         "27,664.22\t11,700.63\t13,025.38\t2,938.21\t",
     ]

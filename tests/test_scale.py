@@ -21,10 +21,18 @@ from tests.conftest import rows
 from tests.documents import table_of_lines
 
 SMOKE_MEASURES = (
-    "parse, 1 core (", "parse, 1 core, the real seed document", "processes (the build's reader)", "floor: DuckDB read_csv",
-    "floor: reading the bytes", "build, 1 document(s), cold", "build, 3 document(s), cold",
-    "peak memory, 3 documents", "one new document added to 3", "BI query: a code's history",
-    "BI query: a year's top movers", "BI query: category shares",
+    "parse, 1 core (",
+    "parse, 1 core, the real seed document",
+    "processes (the build's reader)",
+    "floor: DuckDB read_csv",
+    "floor: reading the bytes",
+    "build, 1 document(s), cold",
+    "build, 3 document(s), cold",
+    "peak memory, 3 documents",
+    "one new document added to 3",
+    "BI query: a code's history",
+    "BI query: a year's top movers",
+    "BI query: category shares",
 )
 
 
@@ -33,9 +41,21 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The benchmark's smoke run: corpora of 1 and 3 documents, then one document added."""
     work = tmp_path_factory.mktemp("benchmark")
     completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--work-dir", str(work / "run"),
-         "--markdown", str(work / "results.md")],
-        capture_output=True, text=True, timeout=900, check=False, cwd=PROJECT_ROOT,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--smoke",
+            "--work-dir",
+            str(work / "run"),
+            "--markdown",
+            str(work / "results.md"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        cwd=PROJECT_ROOT,
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return work
@@ -52,12 +72,17 @@ def test_the_benchmark_runs_in_smoke_mode_and_reports_every_measure(smoke: Path)
 def test_generated_documents_pass_every_gate(smoke: Path):
     """The benchmark refuses a build that leaves a document unpublished; here, every check of
     every document is looked at too."""
-    with duckdb.connect(str(smoke / "run" / "warehouse-3" / "warehouse.duckdb"),
-                        read_only=True) as con:
-        documents = rows(con, "select document_id, status from marts.dim_document "
-                              "order by document_id")
-        failed = rows(con, "select document_id, check_name, message from marts.data_quality "
-                           "where outcome = 'rejected'")
+    with duckdb.connect(
+        str(smoke / "run" / "warehouse-3" / "warehouse.duckdb"), read_only=True
+    ) as con:
+        documents = rows(
+            con, "select document_id, status from marts.dim_document order by document_id"
+        )
+        failed = rows(
+            con,
+            "select document_id, check_name, message from marts.data_quality "
+            "where outcome = 'rejected'",
+        )
         checked = rows(con, "select distinct check_name from marts.data_quality")
     assert [status for _, status in documents] == ["published"] * 4
     assert {"format", "reconciliation"} <= {name for (name,) in checked}
@@ -82,18 +107,21 @@ def test_marts_agree_with_a_recomputation_from_the_generated_text(smoke: Path):
         path.relative_to(corpus).as_posix(): _printed_expenditure(path.read_text("utf-8"))
         for path in sorted(corpus.glob("*/*.txt"))
     }
-    with duckdb.connect(str(smoke / "run" / "warehouse-3" / "warehouse.duckdb"),
-                        read_only=True) as con:
+    with duckdb.connect(
+        str(smoke / "run" / "warehouse-3" / "warehouse.duckdb"), read_only=True
+    ) as con:
         stored = defaultdict(dict)
         for document_id, code, total in rows(
-            con, "select document_id, function_code, sum(total) from marts.fct_expenditure "
-                 "where total is not null group by all"
+            con,
+            "select document_id, function_code, sum(total) from marts.fct_expenditure "
+            "where total is not null group by all",
         ):
             stored[document_id][code] = total
         changes = rows(
-            con, "select department_name, fiscal_year, function_code, amount, prior_amount, "
-                 "change from marts.yoy_function "
-                 "where fund_scope = 'all_funds' and level = 'item' and status = 'continuing'"
+            con,
+            "select department_name, fiscal_year, function_code, amount, prior_amount, "
+            "change from marts.yoy_function "
+            "where fund_scope = 'all_funds' and level = 'item' and status = 'continuing'",
         )
     assert len(printed) == 4 and all(printed.values())
     assert {k: dict(v) for k, v in stored.items()} == printed
@@ -109,7 +137,8 @@ def test_the_same_seed_writes_byte_identical_documents(tmp_path: Path):
     again = synth.write_corpus(tmp_path / "b", 2, 2025, 2026, seed=5)
     other = synth.write_corpus(tmp_path / "c", 2, 2025, 2026, seed=6)
     assert [p.relative_to(tmp_path / "a") for p in first] == [
-        p.relative_to(tmp_path / "b") for p in again]
+        p.relative_to(tmp_path / "b") for p in again
+    ]
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
     assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
 
@@ -118,16 +147,22 @@ def test_a_corpus_changes_as_budgets_do(tmp_path: Path):
     """Departments differ in size, codes grow and shrink, items come and go, Beijing's 7-digit
     economic items appear, and 210's former name is printed before 2019."""
     synth.write_corpus(tmp_path, 3, 2017, 2020, seed=1)
-    texts = {p.relative_to(tmp_path).as_posix(): p.read_text("utf-8")
-             for p in sorted(tmp_path.glob("*/*.txt"))}
+    texts = {
+        p.relative_to(tmp_path).as_posix(): p.read_text("utf-8")
+        for p in sorted(tmp_path.glob("*/*.txt"))
+    }
     printed = {document: _printed_expenditure(text) for document, text in texts.items()}
     sizes = {sum(printed[f"2017/{d.name}.txt"].values()) for d in synth.departments(3, 1)}
     assert len(sizes) == 3
     first, last = printed["2017/北京市模拟部门002.txt"], printed["2020/北京市模拟部门002.txt"]
     common = first.keys() & last.keys()
     assert any(last[c] > first[c] for c in common) and any(last[c] < first[c] for c in common)
-    assert any(printed[f"{y}/北京市模拟部门00{n}.txt"].keys() != printed[
-        f"{y + 1}/北京市模拟部门00{n}.txt"].keys() for y in (2017, 2018, 2019) for n in (1, 2, 3))
+    assert any(
+        printed[f"{y}/北京市模拟部门00{n}.txt"].keys()
+        != printed[f"{y + 1}/北京市模拟部门00{n}.txt"].keys()
+        for y in (2017, 2018, 2019)
+        for n in (1, 2, 3)
+    )
     assert "\t30211-差旅费\t" in texts["2018/北京市模拟部门001.txt"]
     assert "3021101" not in texts["2018/北京市模拟部门001.txt"]
     assert "\t3021101-" in texts["2019/北京市模拟部门001.txt"]
@@ -141,13 +176,23 @@ def test_synth_refuses_to_write_into_the_raw_folder(tmp_path: Path, monkeypatch)
     raw = tmp_path / "raw"
     raw.mkdir()
     monkeypatch.setenv("BUDGET_RAW_DIR", str(raw))
-    assert cli_main(["synth", "--departments", "1", "--years", "2026",
-                     "--out", str(raw / "2026")]) == 2
+    assert (
+        cli_main(["synth", "--departments", "1", "--years", "2026", "--out", str(raw / "2026")])
+        == 2
+    )
     assert not any(raw.iterdir())
-    assert cli_main(["synth", "--departments", "1", "--years", "2027-2026",
-                     "--out", str(tmp_path / "out")]) == 2
-    assert cli_main(["synth", "--departments", "2", "--years", "2025-2026",
-                     "--out", str(tmp_path / "out")]) == 0
+    assert (
+        cli_main(
+            ["synth", "--departments", "1", "--years", "2027-2026", "--out", str(tmp_path / "out")]
+        )
+        == 2
+    )
+    assert (
+        cli_main(
+            ["synth", "--departments", "2", "--years", "2025-2026", "--out", str(tmp_path / "out")]
+        )
+        == 0
+    )
     assert len(list((tmp_path / "out").glob("*/*.txt"))) == 4
 
 
@@ -167,8 +212,7 @@ def test_parallel_reading_gives_what_one_process_gives(tmp_path: Path):
         assert one.source_sha256 == other.source_sha256
         assert one.frames.keys() == other.frames.keys()
         assert all(one.frames[t].equals(other.frames[t]) for t in one.frames)
-    known = {d.document_id: KnownDocument(d.source_sha256, PARSER_VERSION)
-             for _, d in alone[:5]}
+    known = {d.document_id: KnownDocument(d.source_sha256, PARSER_VERSION) for _, d in alone[:5]}
     again = list(read_documents(files, known, workers=2))
     assert [d is None for _, d in again] == [True] * 5 + [False] * (len(files) - 5)
 

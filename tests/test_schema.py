@@ -19,9 +19,13 @@ from orchestration.warehouse.database import (
 STAGING = DBT_PROJECT_DIR / "models" / "staging"
 VIEWS = {
     "check_results": CHECK_RESULT_COLUMNS,
-    "document_verdicts": {**DOCUMENT_COLUMNS, "status": "varchar",
-                          "rejection_reasons": "varchar[]", "gated_at": "timestamptz",
-                          "gated_run_id": "varchar"},
+    "document_verdicts": {
+        **DOCUMENT_COLUMNS,
+        "status": "varchar",
+        "rejection_reasons": "varchar[]",
+        "gated_at": "timestamptz",
+        "gated_run_id": "varchar",
+    },
 }
 DECLARED = {"accepted": ACCEPTED_SCHEMA, "raw": {**RAW_SCHEMA, **VIEWS}}
 _SOURCE = re.compile(r"source\('(?P<schema>\w+)',\s*'(?P<table>\w+)'\)")
@@ -30,8 +34,12 @@ _SELECTED = re.compile(r"renamed as \(\s*select\s+(?P<columns>.*?)\s+from source
 
 def _sources() -> list[tuple[str, str]]:
     config = yaml.safe_load((STAGING / "_sources.yml").read_text(encoding="utf-8"))
-    return [(source["schema"], table["name"]) for source in config["sources"]
-            for table in source["tables"] if source["schema"] in DECLARED]
+    return [
+        (source["schema"], table["name"])
+        for source in config["sources"]
+        for table in source["tables"]
+        if source["schema"] in DECLARED
+    ]
 
 
 def test_every_dbt_source_is_a_declared_table():
@@ -46,8 +54,9 @@ def test_staging_models_select_declared_columns(model):
     selected = _SELECTED.search(sql)
     assert source and selected, f"{model}: expected a source() and a `renamed` CTE"
     declared = DECLARED[source["schema"]][source["table"]]
-    columns = [re.split(r"\s+as\s+|::", c.strip())[0].strip()
-               for c in selected["columns"].split(",")]
+    columns = [
+        re.split(r"\s+as\s+|::", c.strip())[0].strip() for c in selected["columns"].split(",")
+    ]
     # Expressions (a case on table_no) are dbt's own; plain column names must exist.
     unknown = [c for c in columns if re.fullmatch(r"\w+", c) and c not in declared]
     assert not unknown, f"{model} selects columns {source['schema']}.{source['table']} lacks"
@@ -59,8 +68,12 @@ def test_the_verdict_view_has_the_declared_columns(tmp_path):
     with connect(tmp_path / "work.duckdb") as con:
         ensure_schema(con)
         for view, columns in VIEWS.items():
-            found = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'raw' and table_name = ? order by ordinal_position",
-                [view]).fetchall()]
+            found = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+                    [view],
+                ).fetchall()
+            ]
             assert set(found) == set(columns), view

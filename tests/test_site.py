@@ -24,7 +24,8 @@ THREE_PUBLIC_TOTAL = {
     2025: Decimal("668.028150"),
     2026: Decimal("222.676050"),
 }
-# 预算03表 支出总表, 合计 (line 302): "合 计			131,905.904856	70,692.094503	61,213.810353".
+# 预算03表 支出总表, 合计 (line 302):
+# "合 计⇥⇥⇥131,905.904856⇥70,692.094503⇥61,213.810353" (⇥ a tab).
 SPENDING_2026 = Decimal("131905.904856")
 # B's 2025 document has one fen added to the 基本支出 of its 03 合计 line: rejected.
 REJECTED_LINE, REJECTED_CELL = 302, 4

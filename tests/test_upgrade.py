@@ -16,9 +16,9 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from conftest import ISOLATED_VARIABLES, SEED, SEED_ID, make_raw_dir, rows, run_cli
 from documents import add_one_fen, seed_text
+
 from orchestration.settings import PROJECT_ROOT
 
 # The last release before the working database's layout was migrated in place (it dropped and
@@ -27,11 +27,16 @@ PREVIOUS_RELEASE = "e0112fa"
 
 
 def _previous_release(root):
-    archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", PREVIOUS_RELEASE],
-                             capture_output=True, check=False)
+    archive = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "archive", PREVIOUS_RELEASE],
+        capture_output=True,
+        check=False,
+    )
     if archive.returncode != 0:
-        pytest.skip(f"release {PREVIOUS_RELEASE} is not in this clone's history "
-                    f"({archive.stderr.decode(errors='replace').strip()})")
+        pytest.skip(
+            f"release {PREVIOUS_RELEASE} is not in this clone's history "
+            f"({archive.stderr.decode(errors='replace').strip()})"
+        )
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(root, filter="data")
     return root
@@ -41,10 +46,22 @@ def _old_build(code, raw, warehouse):
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     env["PYTHONPATH"] = str(code)
     completed = subprocess.run(
-        [sys.executable, "-c", "import sys; from orchestration.cli import main; "
-                               "sys.exit(main(sys.argv[1:]))",
-         "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-        cwd=code, env=env, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from orchestration.cli import main; sys.exit(main(sys.argv[1:]))",
+            "build",
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     return completed
 
@@ -71,5 +88,6 @@ def test_upgrading_keeps_the_last_good_version_of_a_rejected_re_release(tmp_path
             (241, Decimal("131905.904856"))
         ]
         assert rows(con, "select status from marts.dim_document order by status") == [
-            ("published",), ("rejected",)
+            ("published",),
+            ("rejected",),
         ]

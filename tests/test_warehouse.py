@@ -8,13 +8,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import SEED_ID, rows
+
 from orchestration.parsing import RAW_TABLES
+from orchestration.quality.gate import gate_documents
 from orchestration.warehouse.database import connect, ensure_schema
 from orchestration.warehouse.discovery import DocumentFile, discover
 from orchestration.warehouse.load import read_file, store_documents
-from orchestration.quality.gate import gate_documents
 from orchestration.warehouse.promote import Promotion, promote_documents
 from orchestration.warehouse.publish import publish
 
@@ -61,8 +61,11 @@ def test_a_rejected_re_release_keeps_the_last_good_figures(tmp_path, seed_bytes)
         assert promote_documents(con, [SEED_ID]) == Promotion(published=[], withdrawn=[])
         assert rows(con, "select status from raw.document_verdicts") == [("rejected",)]
         # accepted still holds the good version, with its figures.
-        assert rows(con, "select source_sha256 = ? from accepted.documents",
-                    [hashlib.sha256(seed_bytes).hexdigest()]) == [(True,)]
+        assert rows(
+            con,
+            "select source_sha256 = ? from accepted.documents",
+            [hashlib.sha256(seed_bytes).hexdigest()],
+        ) == [(True,)]
         assert rows(con, "select count(*), sum(total) from accepted.expenditure") == [
             (241, Decimal("131905.904856"))
         ]
@@ -79,10 +82,17 @@ def test_two_files_for_the_same_year_and_department_are_both_held_back(tmp_path,
             (2026, "北京市人力资源和社会保障局"): both
         }
         assert promote_documents(con, both) == Promotion(published=[], withdrawn=[])
-        assert rows(con, "select document_id, status from raw.document_verdicts "
-                         "order by 1") == [(d, "rejected") for d in both]
-        messages = [m for (m,) in rows(con, "select message from raw.check_results "
-                                            "where check_name = 'conflict' order by document_id")]
+        assert rows(con, "select document_id, status from raw.document_verdicts order by 1") == [
+            (d, "rejected") for d in both
+        ]
+        messages = [
+            m
+            for (m,) in rows(
+                con,
+                "select message from raw.check_results "
+                "where check_name = 'conflict' order by document_id",
+            )
+        ]
         assert messages == [
             "2026/a.txt: 2 files of the raw folder are for 2026 北京市人力资源和社会保障局 "
             "(also 2026/b.txt); none is published until only one remains",
@@ -107,7 +117,8 @@ def test_a_file_that_conflicts_with_a_published_one_withdraws_both(tmp_path, see
         store_documents(con, [read_file(second, seed_bytes)], run_id="s")
         gate_documents(con, ["2026/a.txt", "2026/b.txt"], run_id="s")
         assert promote_documents(con, ["2026/a.txt", "2026/b.txt"]) == Promotion(
-            published=[], withdrawn=["2026/a.txt"])
+            published=[], withdrawn=["2026/a.txt"]
+        )
         assert rows(con, "select count(*) from accepted.expenditure") == [(0,)]
 
 
@@ -122,33 +133,45 @@ def test_a_changed_raw_layout_rebuilds_raw_and_keeps_accepted(tmp_path, seed_byt
         # A release whose parser writes one more column, and one that widens a type.
         con.execute("update raw.schema_version set fingerprint = 'older'")
         con.execute("alter table accepted.expenditure drop column remit_to_superior")
-        con.execute("alter table accepted.documents alter column size_bytes set data type "
-                    "integer")
+        con.execute("alter table accepted.documents alter column size_bytes set data type integer")
         assert ensure_schema(con) is True
         assert rows(con, "select count(*) from raw.documents") == [(0,)]
         assert rows(con, "select count(*), sum(total) from accepted.expenditure") == [
             (241, Decimal("131905.904856"))
         ]
-        assert rows(con, "select data_type from information_schema.columns where "
-                         "table_schema = 'accepted' and table_name = 'documents' and "
-                         "column_name = 'size_bytes'") == [("BIGINT",)]
-        assert rows(con, "select count(*) from accepted.expenditure "
-                         "where remit_to_superior is null") == [(241,)]
+        assert rows(
+            con,
+            "select data_type from information_schema.columns where "
+            "table_schema = 'accepted' and table_name = 'documents' and "
+            "column_name = 'size_bytes'",
+        ) == [("BIGINT",)]
+        assert rows(
+            con, "select count(*) from accepted.expenditure where remit_to_superior is null"
+        ) == [(241,)]
 
 
 def test_discovery_lists_documents_and_explains_what_it_ignores(tmp_path):
     raw = tmp_path / "raw"
-    for relative in ("2026/a b.txt", "2025/部门's.txt", "notes.txt", "2026/sub/x.txt",
-                     "2026/.hidden", "drafts/y.txt"):
+    for relative in (
+        "2026/a b.txt",
+        "2025/部门's.txt",
+        "notes.txt",
+        "2026/sub/x.txt",
+        "2026/.hidden",
+        "drafts/y.txt",
+    ):
         path = raw / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")
     documents, ignored = discover(raw)
     assert [(d.document_id, d.folder_year) for d in documents] == [
-        ("2025/部门's.txt", 2025), ("2026/a b.txt", 2026)
+        ("2025/部门's.txt", 2025),
+        ("2026/a b.txt", 2026),
     ]
     assert sorted(i.path.relative_to(raw).as_posix() for i in ignored) == [
-        "2026/sub", "drafts", "notes.txt"
+        "2026/sub",
+        "drafts",
+        "notes.txt",
     ]
 
 
@@ -169,8 +192,9 @@ def test_publishing_replaces_the_file_and_keeps_comments(tmp_path):
         assert rows(con, "select comment from duckdb_columns() where table_name = 't'") == [
             ("it's 万元",)
         ]
-        assert rows(con, "select count(*) from duckdb_tables() where schema_name = 'staging'") \
-            == [(0,)]
+        assert rows(con, "select count(*) from duckdb_tables() where schema_name = 'staging'") == [
+            (0,)
+        ]
 
 
 @pytest.mark.slow
@@ -179,11 +203,19 @@ def test_building_twice_gives_identical_marts(cli_build):
 
     def snapshot() -> dict[str, list[tuple]]:
         with duckdb.connect(str(cli_build.warehouse), read_only=True) as con:
-            tables = [t for (t,) in rows(con, "select table_name from duckdb_tables() "
-                                              "where schema_name = 'marts' order by 1")]
-            return {t: rows(con, f"select * exclude (loaded_at) from marts.{t} order by all")
-                    if t == "dim_document" else rows(con, f"select * from marts.{t} order by all")
-                    for t in tables}
+            tables = [
+                t
+                for (t,) in rows(
+                    con,
+                    "select table_name from duckdb_tables() where schema_name = 'marts' order by 1",
+                )
+            ]
+            return {
+                t: rows(con, f"select * exclude (loaded_at) from marts.{t} order by all")
+                if t == "dim_document"
+                else rows(con, f"select * from marts.{t} order by all")
+                for t in tables
+            }
 
     before = snapshot()
     again = run_cli(cli_build.raw_dir, cli_build.warehouse)

@@ -17,9 +17,17 @@ _AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})*\.\d{6}$")
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
 
 # The seed's column header rows, by table, and where its page breaks fall inside tables.
-HEADER_ROWS = {"01": (7, 8), "02": (44, 45), "03": (52, 53), "04": (308, 309),
-               "05": (348, 349, 350), "06": (495, 496), "09": (590, 591), "10": (598,),
-               "11": (608, 609)}
+HEADER_ROWS = {
+    "01": (7, 8),
+    "02": (44, 45),
+    "03": (52, 53),
+    "04": (308, 309),
+    "05": (348, 349, 350),
+    "06": (495, 496),
+    "09": (590, 591),
+    "10": (598,),
+    "11": (608, 609),
+}
 # Amount columns of the row tables: the cells a blank, 0, - or 0.00 may stand in.
 AMOUNT_COLUMNS = {"03": range(3, 9), "05": range(2, 8), "06": range(2, 5)}
 FINANCIAL = {f"{n:02d}" for n in range(1, 12)}
@@ -45,13 +53,17 @@ def retitle(text: str, style: str) -> str:
             continue
         number = match.group("a") or match.group("b")
         title = match.group("title") or match.group("title2")
-        out.append({
-            "预算表NN": f"预算表{number} {title}",
-            "表NN": f"表{number} {title}",
-            "with department and year": f"预算{number}表 北京市人力资源和社会保障局2026年{title}",
-            "full-width": f"预算{number.translate(FULL_WIDTH)}表：{title}",
-            "spaced": f"  预算 {number} 表   {title} ",
-        }[style])
+        out.append(
+            {
+                "预算表NN": f"预算表{number} {title}",
+                "表NN": f"表{number} {title}",
+                "with department and year": (
+                    f"预算{number}表 北京市人力资源和社会保障局2026年{title}"
+                ),
+                "full-width": f"预算{number.translate(FULL_WIDTH)}表：{title}",
+                "spaced": f"  预算 {number} 表   {title} ",
+            }[style]
+        )
     return "\n".join(out)
 
 
@@ -76,8 +88,14 @@ def repeated_headers(text: str) -> str:
     for number, (line, table) in enumerate(zip(lines, tables, strict=True), start=1):
         out.append(line)
         rows = HEADER_ROWS.get(table or "")
-        if rows and line == "" and number > rows[-1] + 1 and number < len(lines) and \
-                tables[number] == table and lines[number]:
+        if (
+            rows
+            and line == ""
+            and number > rows[-1] + 1
+            and number < len(lines)
+            and tables[number] == table
+            and lines[number]
+        ):
             out.extend(lines[r - 1] for r in rows)
     return "\n".join(out)
 
@@ -98,8 +116,11 @@ def nothing_as(text: str, token: str) -> str:
     for number, table in enumerate(table_of_lines(text)):
         columns = AMOUNT_COLUMNS.get(table or "")
         cells = lines[number].split("\t")
-        if not columns or not cells[0][:1].isdigit() and not (len(cells) > 1 and
-                                                               cells[1][:1].isdigit()):
+        if (
+            not columns
+            or not cells[0][:1].isdigit()
+            and not (len(cells) > 1 and cells[1][:1].isdigit())
+        ):
             continue
         cells += [""] * (columns.stop - len(cells))
         for index in columns:
@@ -109,7 +130,7 @@ def nothing_as(text: str, token: str) -> str:
     return "\n".join(lines)
 
 
-def _map_amounts(text: str, tables: set[str], change) -> str:  # noqa: ANN001
+def _map_amounts(text: str, tables: set[str], change) -> str:
     out = []
     for line, table in zip(lines_of(text), table_of_lines(text), strict=True):
         if table in tables:
@@ -129,7 +150,8 @@ def full_width_numbers(text: str, tables: set[str] = FINANCIAL) -> str:
 def in_yuan(text: str, tables: set[str]) -> str:
     """The given tables printed in 元: amounts ×10,000 with 2 decimals, unit line changed."""
     converted = _map_amounts(
-        text, tables,
+        text,
+        tables,
         lambda cell: f"{Decimal(cell.replace(',', '')) * 10000:,.2f}",
     )
     out = []
@@ -152,5 +174,8 @@ def brackets(text: str, full_width: bool) -> str:
 
 def financial_line_numbers(text: str) -> list[int]:
     """1-based lines inside tables 01-11 after their title (where a page break may fall)."""
-    return [number for number, table in enumerate(table_of_lines(text), start=1)
-            if table in FINANCIAL and not lines_of(text)[number - 1].startswith("预算")]
+    return [
+        number
+        for number, table in enumerate(table_of_lines(text), start=1)
+        if table in FINANCIAL and not lines_of(text)[number - 1].startswith("预算")
+    ]

@@ -20,8 +20,10 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     if not settings.raw_dir.is_dir():
         err.print(f"[red]error:[/red] raw folder not found: {settings.raw_dir}")
         return ExitCode.USAGE
-    for label, path in (("crosswalk", settings.crosswalk),
-                        ("department renames", settings.department_renames)):
+    for label, path in (
+        ("crosswalk", settings.crosswalk),
+        ("department renames", settings.department_renames),
+    ):
         if path is not None and not path.is_file():
             err.print(f"[red]error:[/red] {label} file not found: {path}")
             return ExitCode.USAGE
@@ -33,15 +35,18 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     if only:
         unknown = sorted(set(only) - {d.document_id for d in documents})
         if unknown:
-            err.print(f"[red]error:[/red] not a document of {settings.raw_dir}: "
-                      f"{', '.join(unknown)}")
+            err.print(
+                f"[red]error:[/red] not a document of {settings.raw_dir}: {', '.join(unknown)}"
+            )
             return ExitCode.USAGE
     present = [d.document_id for d in documents]
     if only:
         documents = [d for d in documents if d.document_id in only]
     if not documents:
-        err.print(f"[red]error:[/red] no documents in {settings.raw_dir} "
-                  "(expected files under <year>/ folders)")
+        err.print(
+            f"[red]error:[/red] no documents in {settings.raw_dir} "
+            "(expected files under <year>/ folders)"
+        )
         for file in ignored:
             err.print(f"  ignored {file}", highlight=False)
         return ExitCode.USAGE
@@ -58,8 +63,10 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     except (LocationError, DatabaseBusy, DatabaseUnusable) as error:
         err.print(f"[red]error:[/red] {error}", highlight=False)
         return ExitCode.USAGE
-    err.print(f"Building [bold]{settings.warehouse}[/bold] from {len(documents)} document(s) "
-              f"in {settings.raw_dir} (working database {settings.build_db})")
+    err.print(
+        f"Building [bold]{settings.warehouse}[/bold] from {len(documents)} document(s) "
+        f"in {settings.raw_dir} (working database {settings.build_db})"
+    )
     started = time.perf_counter()
     from orchestration.runner import execute_build
 
@@ -69,17 +76,22 @@ def run_build(settings: Settings, only: list[str] | None = None, reread: bool = 
     try:
         with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
             result = execute_build(
-                settings, [d.document_id for d in documents], progress=True, trigger="cli",
+                settings,
+                [d.document_id for d in documents],
+                progress=True,
+                trigger="cli",
                 reread=reread,
             )
-    except Exception as error:  # noqa: BLE001 - an environment problem, reported as one
+    except Exception as error:
         err.print(f"[red]error:[/red] the build could not run: {error}")
         return ExitCode.USAGE
     try:
         summary = summarise(settings, documents, result, present)
     except DatabaseBusy as error:
-        err.print(f"[red]error:[/red] the build ran but its results cannot be read: {error}",
-                  highlight=False)
+        err.print(
+            f"[red]error:[/red] the build ran but its results cannot be read: {error}",
+            highlight=False,
+        )
         return ExitCode.USAGE
     print_summary(out, settings, summary, ignored, time.perf_counter() - started)
     out.print(f"dbt log: {log_path}")

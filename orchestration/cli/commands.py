@@ -29,8 +29,10 @@ def write_synthetic_corpus(department_count: int, years: str, out: Path, seed: i
     started = time.perf_counter()
     paths = synth.write_corpus(out, department_count, first_year, last_year, seed)
     size = sum(path.stat().st_size for path in paths)
-    console.print(f"Wrote {len(paths):,} documents ({size / 1e6:,.1f} MB) under {out} "
-                  f"in {time.perf_counter() - started:.1f} s")
+    console.print(
+        f"Wrote {len(paths):,} documents ({size / 1e6:,.1f} MB) under {out} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return ExitCode.PUBLISHED
 
 
@@ -40,15 +42,28 @@ def write_docs(settings: Settings) -> int:
 
     err = Console(stderr=True, soft_wrap=True)
     if not settings.build_db.exists():
-        err.print(f"[red]error:[/red] no build at {settings.build_db}; run "
-                  "`budget-warehouse build` first")
+        err.print(
+            f"[red]error:[/red] no build at {settings.build_db}; run `budget-warehouse build` first"
+        )
         return ExitCode.USAGE
     target = settings.build_dir / "dbt_docs"
     completed = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(target), *dbt_vars(settings)],
-        capture_output=True, text=True, check=False,
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "docs",
+            "generate",
+            "--static",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
+            *dbt_vars(settings),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if completed.returncode != 0:
         err.print(completed.stdout[-2000:] + completed.stderr[-2000:])

@@ -22,45 +22,64 @@ def _first_reasons(reasons: tuple[str, ...], limit: int = 3) -> str:
 
 
 def print_summary(
-    out: Console, settings: Settings, summary: Summary, ignored: list[IgnoredFile],
+    out: Console,
+    settings: Settings,
+    summary: Summary,
+    ignored: list[IgnoredFile],
     seconds: float,
 ) -> None:
     out.print()
-    out.print(f"[bold]Documents[/bold]: {len(summary.published)} published, "
-              f"{len(summary.rejected)} rejected")
+    out.print(
+        f"[bold]Documents[/bold]: {len(summary.published)} published, "
+        f"{len(summary.rejected)} rejected"
+    )
     if len(summary.published) <= LISTED_DOCUMENTS:
         for document in summary.published:
-            out.print(f"  [green]✓[/green] {document.document_id} "
-                      f"({document.fiscal_year} {document.department_name})")
+            out.print(
+                f"  [green]✓[/green] {document.document_id} "
+                f"({document.fiscal_year} {document.department_name})"
+            )
     else:
         by_year = Counter(document.fiscal_year for document in summary.published)
-        out.print("  [green]✓[/green] " + ", ".join(
-            f"{year}: {count}" for year, count in sorted(by_year.items())))
+        out.print(
+            "  [green]✓[/green] "
+            + ", ".join(f"{year}: {count}" for year, count in sorted(by_year.items()))
+        )
     for rejected in summary.rejected:
         out.print(f"  [red]✗[/red] {rejected.document_id}", highlight=False)
         out.print(_first_reasons(rejected.reasons), highlight=False)
     for file in ignored:
         out.print(f"  [yellow]·[/yellow] ignored {file}", highlight=False)
     for document_id in summary.files_gone:
-        out.print(f"  [yellow]·[/yellow] {document_id}: the file is gone from the raw folder; "
-                  f"its last published figures stay in the marts (to drop them, delete "
-                  f"{settings.build_dir} and build again)", highlight=False)
+        out.print(
+            f"  [yellow]·[/yellow] {document_id}: the file is gone from the raw folder; "
+            f"its last published figures stay in the marts (to drop them, delete "
+            f"{settings.build_dir} and build again)",
+            highlight=False,
+        )
     if summary.checks:
         checks = Table(title="Checks", title_justify="left")
         checks.add_column("check")
         checks.add_column("result")
         checks.add_column("documents failed", justify="right")
         for check in summary.checks:
-            outcome = ("[green]passed[/green]" if check.passed
-                       else "[red]failed[/red]" if check.rejects else "[yellow]warnings[/yellow]")
+            outcome = (
+                "[green]passed[/green]"
+                if check.passed
+                else "[red]failed[/red]"
+                if check.rejects
+                else "[yellow]warnings[/yellow]"
+            )
             checks.add_row(check.name, outcome, str(check.documents_failed))
         out.print(checks)
     else:
-        out.print("Checks: no document was read anew, so none was gated; the previous verdicts "
-                  "stand")
+        out.print(
+            "Checks: no document was read anew, so none was gated; the previous verdicts stand"
+        )
     if summary.dbt_tests_passed or summary.dbt_tests_failed:
-        out.print(f"dbt tests: {summary.dbt_tests_passed} passed, "
-                  f"{len(summary.dbt_tests_failed)} failed")
+        out.print(
+            f"dbt tests: {summary.dbt_tests_passed} passed, {len(summary.dbt_tests_failed)} failed"
+        )
         for name in summary.dbt_tests_failed:
             out.print(f"  [red]✗[/red] {name}", highlight=False)
     if summary.row_counts:
@@ -76,14 +95,21 @@ def print_summary(
         for message in summary.not_understood[:shown]:
             out.print(f"  {message}", highlight=False)
         if len(summary.not_understood) > shown:
-            out.print(f"  … and {len(summary.not_understood) - shown} more "
-                      "(marts.data_quality, check_name 'parse')")
+            out.print(
+                f"  … and {len(summary.not_understood) - shown} more "
+                "(marts.data_quality, check_name 'parse')"
+            )
     if summary.unnamed_codes:
-        out.print(f"[yellow]Codes with no known name[/yellow] ({len(summary.unnamed_codes)}; "
-                  "add them to dbt_project/seeds/ref_*.csv):")
+        out.print(
+            f"[yellow]Codes with no known name[/yellow] ({len(summary.unnamed_codes)}; "
+            "add them to dbt_project/seeds/ref_*.csv):"
+        )
         for unnamed in summary.unnamed_codes:
-            out.print(f"  {unnamed.classification} {unnamed.level} {unnamed.code} "
-                      f"(used in {unnamed.years})", highlight=False)
+            out.print(
+                f"  {unnamed.classification} {unnamed.level} {unnamed.code} "
+                f"(used in {unnamed.years})",
+                highlight=False,
+            )
     for failure in summary.failed_steps:
         out.print(f"[red]step failed[/red] {failure}", highlight=False)
     out.print(f"Warehouse: {settings.warehouse}")

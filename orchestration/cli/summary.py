@@ -74,7 +74,9 @@ class Summary:
 
 
 def summarise(
-    settings: Settings, documents: list[DocumentFile], result: dg.ExecuteInProcessResult,
+    settings: Settings,
+    documents: list[DocumentFile],
+    result: dg.ExecuteInProcessResult,
     present: list[str],
 ) -> Summary:
     """`present`: every document of the raw folder, whether or not this build selected it."""
@@ -89,8 +91,9 @@ def summarise(
             summary.dbt_tests_failed.append(evaluation.check_name)
     for name, evaluations in gate.items():
         failed = sum(not e.passed for e in evaluations)
-        summary.checks.append(CheckLine(name, not failed, failed,
-                                        bool(evaluations[0].metadata["rejects"].value)))
+        summary.checks.append(
+            CheckLine(name, not failed, failed, bool(evaluations[0].metadata["rejects"].value))
+        )
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         while error is not None and error.cause is not None:
@@ -99,8 +102,9 @@ def summarise(
         summary.failed_steps.append(f"{event.step_key}: {message[:500]}")
     succeeded = {event.step_key for event in result.get_step_success_events()}
     if not summary.failed_steps and PUBLISH_STEP not in succeeded:
-        summary.failed_steps.append(f"{PUBLISH_STEP}: not run, so nothing was published (see "
-                                    "the progress lines above)")
+        summary.failed_steps.append(
+            f"{PUBLISH_STEP}: not run, so nothing was published (see the progress lines above)"
+        )
     ids = [d.document_id for d in documents]
     if settings.build_db.exists():
         with connect(settings.build_db, read_only=True) as con:
@@ -118,11 +122,15 @@ def summarise(
             summary.files_gone = published_without_file(con, present)
         for verdict in verdicts:
             if verdict.status is DocumentStatus.REJECTED:
-                summary.rejected.append(RejectedDocument(verdict.document_id,
-                                                         verdict.rejection_reasons))
+                summary.rejected.append(
+                    RejectedDocument(verdict.document_id, verdict.rejection_reasons)
+                )
             elif verdict.status is DocumentStatus.PUBLISHED:
-                summary.published.append(PublishedDocument(
-                    verdict.document_id, verdict.fiscal_year, verdict.department_name))
+                summary.published.append(
+                    PublishedDocument(
+                        verdict.document_id, verdict.fiscal_year, verdict.department_name
+                    )
+                )
     if settings.warehouse.exists():
         with connect(settings.warehouse, read_only=True) as con:
             tables = con.execute(
@@ -134,8 +142,11 @@ def summarise(
                     scalar(con, f"select count(*) from marts.{quote_identifier(table)}")
                 )
             if "unnamed_codes" in summary.row_counts:
-                summary.unnamed_codes = [UnnamedCode(*row) for row in con.execute(
-                    "select classification, code, level, years from marts.unnamed_codes "
-                    "order by classification, code"
-                ).fetchall()]
+                summary.unnamed_codes = [
+                    UnnamedCode(*row)
+                    for row in con.execute(
+                        "select classification, code, level, years from marts.unnamed_codes "
+                        "order by classification, code"
+                    ).fetchall()
+                ]
     return summary

@@ -26,8 +26,9 @@ UNITS = ("万元", "元")
 # Cells that print "nothing": blank, a dash, a slash.
 _NOTHING = frozenset(["", "-", "—", "–", "/"])
 # Full-width digits and punctuation some extractors emit.
-_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
-                             "，": ",", "．": ".", "－": "-"})
+_FULL_WIDTH = str.maketrans(
+    {**{chr(0xFF10 + d): str(d) for d in range(10)}, "，": ",", "．": ".", "－": "-"}
+)
 # Thousands separators, when present, must group by three: "183,545259" is a broken number. At
 # most 12 integer digits in 万元 (DECIMAL(18,6)) and 16 in 元, and no more decimals than the unit
 # holds exactly.
@@ -109,5 +110,5 @@ def convert_amounts(
     """Cast amount columns of text to DECIMAL 万元; also return (row, column, text) of bad cells."""
     rows = frame.select(columns).to_dicts()
     bad = convert_cells(rows, columns, unit)
-    converted = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+    converted = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
     return frame.with_columns(converted.get_column(c).cast(AMOUNT_DTYPE) for c in columns), bad

@@ -22,7 +22,11 @@ PARSER_VERSION = "3"
 
 
 def parse_document(
-    data: bytes, *, document_id: str, source_file: str, folder_year: int | None = None,
+    data: bytes,
+    *,
+    document_id: str,
+    source_file: str,
+    folder_year: int | None = None,
     extracted: ExtractedDocument | None = None,
 ) -> ParsedDocument:
     """Read one document. Raises DocumentError when nothing can be read from it; otherwise
@@ -39,9 +43,14 @@ def parse_document(
     controls = remove_controls(lines)
     preamble, sections = split_sections(lines)
     if not sections:
-        raise _unreadable(Issue(
-            source_file, "no budget tables found: no title line like «预算01表 收支总表»",
-            check_name="structure"), extracted)
+        raise _unreadable(
+            Issue(
+                source_file,
+                "no budget tables found: no title line like «预算01表 收支总表»",
+                check_name="structure",
+            ),
+            extracted,
+        )
 
     kinds: dict[int, str] = {}
     issues: list[Issue] = list(extracted.issues) if extracted is not None else []
@@ -57,8 +66,17 @@ def parse_document(
         table_of_line[line.no] = None
         kinds[line.no] = "blank" if line.blank else "not_understood"
         if not line.blank:
-            issues.append(Issue(source_file, "text before the first table", None, line.no,
-                                line.text, check_name="structure", rejects=False))
+            issues.append(
+                Issue(
+                    source_file,
+                    "text before the first table",
+                    None,
+                    line.no,
+                    line.text,
+                    check_name="structure",
+                    rejects=False,
+                )
+            )
 
     for section in sections:
         for title_line in (section.title_line, *section.repeated_titles):
@@ -67,12 +85,17 @@ def parse_document(
         for line in section.lines:
             table_of_line[line.no] = section.table_no
         if section.table_no in seen:
-            issues.append(Issue(
-                source_file,
-                f"table {section.table_no} ({TABLE_NAMES[section.table_no]}) appears twice; "
-                f"the first starts at line {seen[section.table_no]}",
-                section.table_no, section.title_line, section.title, check_name="structure",
-            ))
+            issues.append(
+                Issue(
+                    source_file,
+                    f"table {section.table_no} ({TABLE_NAMES[section.table_no]}) appears twice; "
+                    f"the first starts at line {seen[section.table_no]}",
+                    section.table_no,
+                    section.title_line,
+                    section.title,
+                    check_name="structure",
+                )
+            )
             kinds.update({line.no: "not_understood" for line in section.lines})
             continue
         seen[section.table_no] = section.title_line
@@ -88,39 +111,64 @@ def parse_document(
             project_spending = _printed_total(result.frames.get("table_totals"), "project")
 
     issues.extend(
-        Issue(source_file, "the line contains control characters (removed, shown as \\xNN); "
-                           "extracted text has none: re-extract the document",
-              table_of_line.get(number), number, printed, check_name="decode")
+        Issue(
+            source_file,
+            "the line contains control characters (removed, shown as \\xNN); "
+            "extracted text has none: re-extract the document",
+            table_of_line.get(number),
+            number,
+            printed,
+            check_name="decode",
+        )
         for number, printed in controls.items()
     )
     missing = [t for t in REQUIRED_TABLES if t not in seen]
     if "13" in missing:
         last = sections[-1]
-        raise _unreadable(Issue(
-            source_file,
-            "table 13 (部门整体支出绩效目标表) not found, so the document's year and department "
-            f"are unknown; missing tables: {', '.join(missing)}; the last table read is "
-            f"{last.table_no} at line {last.title_line} of {len(lines)} (is the file cut off?)",
-            "13", check_name="structure",
-        ), extracted)
+        raise _unreadable(
+            Issue(
+                source_file,
+                "table 13 (部门整体支出绩效目标表) not found, so the document's year and "
+                "department "
+                f"are unknown; missing tables: {', '.join(missing)}; the last table read is "
+                f"{last.table_no} at line {last.title_line} of {len(lines)} (is the file cut off?)",
+                "13",
+                check_name="structure",
+            ),
+            extracted,
+        )
     issues.extend(
-        Issue(source_file, f"required table {t} ({TABLE_NAMES[t]}) not found", t,
-              check_name="structure")
+        Issue(
+            source_file,
+            f"required table {t} ({TABLE_NAMES[t]}) not found",
+            t,
+            check_name="structure",
+        )
         for t in missing
     )
     if folder_year is not None and year is not None and year != folder_year:
-        issues.append(Issue(
-            source_file,
-            f"the document is for {year} (table 13) but sits in the folder for {folder_year}",
-            "13", check_name="structure",
-        ))
+        issues.append(
+            Issue(
+                source_file,
+                f"the document is for {year} (table 13) but sits in the folder for {folder_year}",
+                "13",
+                check_name="structure",
+            )
+        )
 
     for number in range(1, len(lines) + 1):
         if number not in kinds:
             # Every line must have been placed; this is a safety net, not an expected path.
             kinds[number] = "not_understood"
-            issues.append(Issue(source_file, "line not accounted for by any reader",
-                                table_of_line.get(number), number, lines[number - 1]))
+            issues.append(
+                Issue(
+                    source_file,
+                    "line not accounted for by any reader",
+                    table_of_line.get(number),
+                    number,
+                    lines[number - 1],
+                )
+            )
 
     frames = {table: pl.concat(frames, how="vertical") for table, frames in parts.items()}
     if extracted is not None:
@@ -167,10 +215,13 @@ def _unreadable(issue: Issue, extracted: ExtractedDocument | None) -> DocumentEr
 # Provenance of extracted documents is added here, and only here: the readers see lines.
 def _with_pages(frame: pl.DataFrame, extracted: ExtractedDocument) -> pl.DataFrame:
     pages = extracted.pages
-    return frame.with_columns(pl.Series(
-        "source_page", [pages[line - 1] for line in frame["source_line"].to_list()],
-        dtype=pl.Int32,
-    ))
+    return frame.with_columns(
+        pl.Series(
+            "source_page",
+            [pages[line - 1] for line in frame["source_line"].to_list()],
+            dtype=pl.Int32,
+        )
+    )
 
 
 def _on_page(issue: Issue, extracted: ExtractedDocument) -> Issue:
@@ -183,8 +234,12 @@ def _on_page(issue: Issue, extracted: ExtractedDocument) -> Issue:
 def _line_counts(kinds: dict[int, str], table_of_line: dict[int, str | None]) -> pl.DataFrame:
     counts = Counter((table_of_line.get(number), kind) for number, kind in kinds.items())
     return pl.DataFrame(
-        [{"table_no": table, "line_kind": kind, "lines": n}
-         for (table, kind), n in sorted(counts.items(), key=lambda item: (item[0][0] or "", item[0][1]))],
+        [
+            {"table_no": table, "line_kind": kind, "lines": n}
+            for (table, kind), n in sorted(
+                counts.items(), key=lambda item: (item[0][0] or "", item[0][1])
+            )
+        ],
         schema=RAW_TABLES["line_counts"],
         orient="row",
     )

@@ -20,9 +20,7 @@ from .text import canonical_code, canonical_name, normalise_label
 _AMOUNT_LIKE = re.compile(r"^-?[\d０-９][\d０-９,，.．]*$")
 _CODE_LIKE = re.compile(r"^(?:\d{3,}|[A-Z]-)")
 # "2050305-高等职业教育", "A-货物", "0103-就业公共服务". The name may itself contain dashes.
-_CODE_NAME = re.compile(
-    r"^(?P<code>[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+)\s*[-－—–]\s*(?P<name>\S.*)$"
-)
+_CODE_NAME = re.compile(r"^(?P<code>[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+)\s*[-－—–]\s*(?P<name>\S.*)$")
 _TOTAL_LABELS = frozenset({"合计", "总计"})
 
 
@@ -58,7 +56,7 @@ def _normalise_token(token: str) -> str:
 def _ends_with(path: tuple[str, ...], suffix: tuple[str, ...]) -> bool:
     if len(path) < len(suffix):
         return False
-    for label, wanted in zip(path[len(path) - len(suffix):], suffix, strict=True):
+    for label, wanted in zip(path[len(path) - len(suffix) :], suffix, strict=True):
         if wanted.startswith("~"):
             if wanted[1:] not in label:
                 return False
@@ -184,8 +182,13 @@ def read_grid(lines: list[Line], columns: ColumnRules, *, file: str, table_no: s
     if not grid.header:
         first = lines[0] if lines else None
         grid.issues.append(
-            Issue(file, "no column header rows before the first data row", table_no,
-                  first.no if first else None, first.text if first else None)
+            Issue(
+                file,
+                "no column header rows before the first data row",
+                table_no,
+                first.no if first else None,
+                first.text if first else None,
+            )
         )
         for line in grid.rows + grid.totals:
             grid.kinds[line.no] = "not_understood"
@@ -197,13 +200,24 @@ def read_grid(lines: list[Line], columns: ColumnRules, *, file: str, table_no: s
     header_line = grid.header[0]
     for column_ in missing:
         grid.issues.append(
-            Issue(file, f"column header not recognised: no column for {column_.key} "
-                        f"(expected a header ending in {' or '.join('/'.join(p) for p in column_.paths)})",
-                  table_no, header_line.no, header_line.text)
+            Issue(
+                file,
+                f"column header not recognised: no column for {column_.key} "
+                f"(expected a header ending in {' or '.join('/'.join(p) for p in column_.paths)})",
+                table_no,
+                header_line.no,
+                header_line.text,
+            )
         )
     grid.issues.extend(
-        Issue(file, f"unknown column {'/'.join(path)!r} in the header", table_no,
-              header_line.no, header_line.text, rejects=False)
+        Issue(
+            file,
+            f"unknown column {'/'.join(path)!r} in the header",
+            table_no,
+            header_line.no,
+            header_line.text,
+            rejects=False,
+        )
         for path in unknown.values()
     )
     if missing:
@@ -222,7 +236,7 @@ def row_records(
     for line in lines:
         record: dict[str, str | int | None] = {"source_line": line.no}
         problems: list[str] = []
-        if len(line.cells) > grid.width and any(line.cells[grid.width:]):
+        if len(line.cells) > grid.width and any(line.cells[grid.width :]):
             problems.append(
                 f"the row has {len(line.cells)} cells but the table has {grid.width} columns"
             )
@@ -241,8 +255,9 @@ def row_records(
                 else:
                     record[f"{column_.key}_code"] = record[f"{column_.key}_name"] = None
                     if cell and not is_total_label(cell):
-                        problems.append(f"expected «code-name» in the {column_.key} column, "
-                                        f"found {cell!r}")
+                        problems.append(
+                            f"expected «code-name» in the {column_.key} column, found {cell!r}"
+                        )
             elif column_.kind == "code":
                 record[column_.key] = canonical_code(cell) or None
             elif column_.kind == "name":

@@ -101,7 +101,7 @@ def title_table_no(line: Line) -> tuple[str, str | None] | None:
     number = _TITLE_NUMBER.search(label)
     if not number:
         return None
-    title = _CONTINUED.sub("", label[number.end():])
+    title = _CONTINUED.sub("", label[number.end() :])
     for table_no, pattern in _TITLE_PATTERNS:
         if pattern.search(title):
             return table_no, next(g for g in number.groups() if g)

@@ -24,8 +24,9 @@ from .model import RAW_TABLES
 from .text import canonical_name, normalise_label
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
-OPERATORS = frozenset({"≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", "-", "—", "－", "定性",
-                       "~", "～"})
+OPERATORS = frozenset(
+    {"≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", "-", "—", "－", "定性", "~", "～"}
+)
 _PROJECT = re.compile(r"^(?P<code>[0-9A-Za-z]{15,24})\s*[-－—]\s*(?P<name>\S.*)$")
 _AMOUNT_LIKE = re.compile(r"^[\d,，.．]+$")
 _NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -57,8 +58,9 @@ class PerformanceResult:
 
 def _frame(table: str, records: list[dict[str, object]]) -> pl.DataFrame:
     schema = RAW_TABLES[table]
-    return pl.DataFrame({name: [record.get(name) for record in records] for name in schema},
-                        schema=schema)
+    return pl.DataFrame(
+        {name: [record.get(name) for record in records] for name in schema}, schema=schema
+    )
 
 
 def _flags(*names: str | None) -> str | None:
@@ -125,8 +127,11 @@ def read_project_amount(
 def _fits(value: Decimal, integer_digits: int) -> bool:
     """Whether a value fits its column (at most 6 decimals) without rounding."""
     exponent = value.as_tuple().exponent
-    return (isinstance(exponent, int) and exponent >= -WAN_DECIMALS
-            and abs(value) < Decimal(10) ** integer_digits)
+    return (
+        isinstance(exponent, int)
+        and exponent >= -WAN_DECIMALS
+        and abs(value) < Decimal(10) ** integer_digits
+    )
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -169,8 +174,9 @@ def read_indicator(cells: list[str]) -> Indicator:
     unit = tail[2] if len(tail) > 2 else None
     if len(tail) > 3:
         flags.append("extra_cells")
-    return Indicator(level1, level2, level3 and canonical_name(level3), operator, target, unit,
-                     tuple(flags))
+    return Indicator(
+        level1, level2, level3 and canonical_name(level3), operator, target, unit, tuple(flags)
+    )
 
 
 def split_levels(text: str) -> tuple[str | None, str | None, str]:
@@ -178,10 +184,10 @@ def split_levels(text: str) -> tuple[str | None, str | None, str]:
     level1 = next((word for word in LEVEL1 if text.startswith(word)), None)
     if level1 is None:
         return None, None, text
-    rest = text[len(level1):]
+    rest = text[len(level1) :]
     end = rest.find("指标")
     if 0 < end <= 12:
-        return level1, rest[: end + 2], rest[end + 2:]
+        return level1, rest[: end + 2], rest[end + 2 :]
     return level1, None, rest
 
 
@@ -189,8 +195,11 @@ def _indicator_record(
     table_no: str, indicator: Indicator, line: Line, **context: object
 ) -> dict[str, object]:
     value, number_flag = read_target(indicator.target_text)
-    if indicator.operator in ("≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝") \
-            and value is None and number_flag is None:
+    if (
+        indicator.operator in ("≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝")
+        and value is None
+        and number_flag is None
+    ):
         number_flag = "target_not_numeric"
     return {
         "table_no": table_no,
@@ -260,23 +269,30 @@ def read_project_table(
             result.kinds[line.no] = "unit"
             continue
         if _may_be_header(line.text) and _is_project_header_row(
-                [normalise_label(cell) for cell in line.filled]):
+            [normalise_label(cell) for cell in line.filled]
+        ):
             result.kinds[line.no] = "header"
             continue
         if is_note(line):
             result.kinds[line.no] = "note"
             continue
         # Cells keep their columns up to the first 一级指标: an empty 财政资金 stays empty.
-        start = next((i for i, cell in enumerate(line.cells) if cell in LEVEL1),
-                     len(line.cells))
+        start = next((i for i, cell in enumerate(line.cells) if cell in LEVEL1), len(line.cells))
         header_cells = list(line.cells[:start])
         indicator_cells = [cell for cell in line.cells[start:] if cell]
         if any(header_cells):
             header = _read_project_header(header_cells, page_unit, line)
             if header is None:
-                result.issues.append(Issue(file, "a line of table 12 that is neither a project "
-                                                 "nor an indicator", "12", line.no, line.text,
-                                           rejects=False))
+                result.issues.append(
+                    Issue(
+                        file,
+                        "a line of table 12 that is neither a project nor an indicator",
+                        "12",
+                        line.no,
+                        line.text,
+                        rejects=False,
+                    )
+                )
                 result.kinds[line.no] = "not_understood"
                 continue
             if project is not None and _printed_again(project, header):
@@ -288,15 +304,27 @@ def read_project_table(
             project_cells[line.no] = project
         if indicator_cells:
             if project is None:
-                result.issues.append(Issue(file, "an indicator before any project: it cannot be "
-                                                 "attached", "12", line.no, line.text,
-                                           rejects=False))
+                result.issues.append(
+                    Issue(
+                        file,
+                        "an indicator before any project: it cannot be attached",
+                        "12",
+                        line.no,
+                        line.text,
+                        rejects=False,
+                    )
+                )
                 result.kinds[line.no] = "not_understood"
                 continue
-            result.indicators.append(_indicator_record(
-                "12", read_indicator(indicator_cells), line,
-                project_line=project["source_line"], project_code=project["project_code"],
-            ))
+            result.indicators.append(
+                _indicator_record(
+                    "12",
+                    read_indicator(indicator_cells),
+                    line,
+                    project_line=project["source_line"],
+                    project_code=project["project_code"],
+                )
+            )
         result.kinds[line.no] = "row"
     settle_projects(result.projects, result.indicators, project_cells, project_spending)
     return result
@@ -384,14 +412,22 @@ class _Block:
 
     def costs(self) -> list[Decimal]:
         """Its 成本指标 in 万元 with a numeric target."""
-        return [record["target_value"] for record in self.indicators  # type: ignore[misc]
-                if record["level1"] == "成本指标" and record["unit"] == "万元"
-                and record["target_value"] is not None]
+        return [
+            record["target_value"]
+            for record in self.indicators  # type: ignore[misc]
+            if record["level1"] == "成本指标"
+            and record["unit"] == "万元"
+            and record["target_value"] is not None
+        ]
 
     def printed_total_cost(self) -> set[Decimal]:
-        return {record["target_value"] for record in self.indicators  # type: ignore[misc]
-                if record["level3"] == TOTAL_COST and record["unit"] == "万元"
-                and record["target_value"] is not None}
+        return {
+            record["target_value"]
+            for record in self.indicators  # type: ignore[misc]
+            if record["level3"] == TOTAL_COST
+            and record["unit"] == "万元"
+            and record["target_value"] is not None
+        }
 
     def cost_evidence(self) -> set[Decimal]:
         """The totals this block's costs prove: each 项目总成本, and all 万元 costs added up."""
@@ -399,8 +435,9 @@ class _Block:
         return self.printed_total_cost() | ({sum(costs, Decimal(0))} if costs else set())
 
 
-def blocks_of(indicators: list[dict[str, object]],
-              project_cells: dict[int, dict[str, object]]) -> list[_Block]:
+def blocks_of(
+    indicators: list[dict[str, object]], project_cells: dict[int, dict[str, object]]
+) -> list[_Block]:
     """A new block starts where a project's indicators start again: a 产出指标 after an
     indicator of another kind (each project prints its 产出指标 first; the other kinds come in
     any order, so only this restart is evidence), and at another project's cell."""
@@ -409,8 +446,11 @@ def blocks_of(indicators: list[dict[str, object]],
     cell: dict[str, object] | None = None
     for record in sorted(indicators, key=lambda r: int(str(r["source_line"]))):
         on_cell = project_cells.get(record["source_line"])  # type: ignore[arg-type]
-        if (not blocks or (record["level1"] == "产出指标" and previous != "产出指标")
-                or (on_cell is not None and cell is not None and on_cell is not cell)):
+        if (
+            not blocks
+            or (record["level1"] == "产出指标" and previous != "产出指标")
+            or (on_cell is not None and cell is not None and on_cell is not cell)
+        ):
             blocks.append(_Block([]))
             cell = None
         blocks[-1].indicators.append(record)
@@ -420,8 +460,10 @@ def blocks_of(indicators: list[dict[str, object]],
 
 
 def settle_projects(
-    projects: list[dict[str, object]], indicators: list[dict[str, object]],
-    project_cells: dict[int, dict[str, object]], project_spending: Decimal | None,
+    projects: list[dict[str, object]],
+    indicators: list[dict[str, object]],
+    project_cells: dict[int, dict[str, object]],
+    project_spending: Decimal | None,
 ) -> None:
     """Settle, from the document's own figures, what the extractor left open: totals printed
     with a thousands point, the project each indicator belongs to, and grouped targets that
@@ -430,8 +472,11 @@ def settle_projects(
     # the document contradicts must not count as evidence below.
     printed_under = {project["source_line"]: project for project in projects}
     for record in indicators:
-        _check_grouping(record, printed_under.get(record["project_line"]),  # type: ignore[arg-type]
-                        (project_spending,))
+        _check_grouping(
+            record,
+            printed_under.get(record["project_line"]),  # type: ignore[arg-type]
+            (project_spending,),
+        )
     blocks = blocks_of(indicators, project_cells)
     evidence = set().union(*(block.cost_evidence() for block in blocks)) if blocks else set()
     for project in projects:
@@ -497,8 +542,9 @@ def _recover_total(project: dict[str, object], evidence: set[Decimal]) -> None:
     project["flags"] = _flags(*sorted(set(flags)))
 
 
-def _check_grouping(record: dict[str, object], owner: dict[str, object] | None,
-                    bounds: tuple[Decimal | None, ...]) -> None:
+def _check_grouping(
+    record: dict[str, object], owner: dict[str, object] | None, bounds: tuple[Decimal | None, ...]
+) -> None:
     """A 万元 target printed as a grouped integer ("8,844") is thousands only if the document
     allows it: not more than its project's total, nor than the department's 项目支出 (03), nor
     than the largest project's total of the table."""
@@ -516,8 +562,9 @@ def _check_grouping(record: dict[str, object], owner: dict[str, object] | None,
 # --- 13 部门整体支出绩效目标表: the indicators -------------------------------------------------
 
 
-def read_overview_indicator(cells: list[str], activity: str | None, line: Line
-                            ) -> tuple[dict[str, object] | None, str | None]:
+def read_overview_indicator(
+    cells: list[str], activity: str | None, line: Line
+) -> tuple[dict[str, object] | None, str | None]:
     """A 13 indicator row (activity, indicator, 指标性质, 指标值, 度量单位); the activity cell may
     be merged with the row above. Returns the record and the activity it belongs to."""
     cells = list(cells)
@@ -529,8 +576,15 @@ def read_overview_indicator(cells: list[str], activity: str | None, line: Line
         return None, activity
     cells += [None] * (5 - len(cells))
     level1, level2, level3 = split_levels(str(cells[1]))
-    indicator = Indicator(level1 or "", level2, canonical_name(level3), cells[2], cells[3],
-                          cells[4], tuple(f for f in (inherited,) if f))
+    indicator = Indicator(
+        level1 or "",
+        level2,
+        canonical_name(level3),
+        cells[2],
+        cells[3],
+        cells[4],
+        tuple(f for f in (inherited,) if f),
+    )
     record = _indicator_record("13", indicator, line, activity=cells[0])
     if level1 is None:
         record["flags"] = _flags(record["flags"], "level1_unknown")  # type: ignore[arg-type]
@@ -565,8 +619,9 @@ def read_transfer_table(section: Section, file: str) -> PerformanceResult:
             payment["unit_detected"] = unit
             payment["total"] = _transfer_amount(line, unit, result, file)
             payment["total_text"] = line.filled[-1] if len(line.filled) > 2 else None
-        elif state == "form" and labels[0].startswith(("其中", "中央财政资金", "市级财政资金",
-                                                       "其他资金")):
+        elif state == "form" and labels[0].startswith(
+            ("其中", "中央财政资金", "市级财政资金", "其他资金")
+        ):
             amount = _transfer_amount(line, unit, result, file)
             key = "other_funds" if "其他资金" in labels[0] else "fiscal_funds"
             if amount is not None:
@@ -583,36 +638,64 @@ def read_transfer_table(section: Section, file: str) -> PerformanceResult:
             record = _transfer_indicator(line, levels, payment.get("project_name"))
             if record is None:
                 kind = "not_understood"
-                result.issues.append(Issue(file, "an indicator row of table 14 that cannot be "
-                                                 "placed", "14", line.no, line.text,
-                                           rejects=False))
+                result.issues.append(
+                    Issue(
+                        file,
+                        "an indicator row of table 14 that cannot be placed",
+                        "14",
+                        line.no,
+                        line.text,
+                        rejects=False,
+                    )
+                )
             else:
                 result.indicators.append(record)
         else:
             kind = "not_understood"
-            result.issues.append(Issue(file, "a line of table 14 that is not understood", "14",
-                                       line.no, line.text, rejects=False))
+            result.issues.append(
+                Issue(
+                    file,
+                    "a line of table 14 that is not understood",
+                    "14",
+                    line.no,
+                    line.text,
+                    rejects=False,
+                )
+            )
         result.kinds[line.no] = kind
     if payment.get("project_name"):
         result.projects.append(payment)
     return result
 
 
-def _transfer_amount(line: Line, unit: str | None, result: PerformanceResult,
-                     file: str) -> Decimal | None:
-    numbers = [c for c in line.filled if _AMOUNT_LIKE.match(_half_width(c))
-               and any(ch.isdigit() for ch in c)]
+def _transfer_amount(
+    line: Line, unit: str | None, result: PerformanceResult, file: str
+) -> Decimal | None:
+    numbers = [
+        c
+        for c in line.filled
+        if _AMOUNT_LIKE.match(_half_width(c)) and any(ch.isdigit() for ch in c)
+    ]
     if not numbers:
         return None
     value, flag = read_project_amount(numbers[-1], unit or "万元")
     if flag:
-        result.issues.append(Issue(file, "an amount of table 14 that cannot be read", "14",
-                                   line.no, numbers[-1], rejects=False))
+        result.issues.append(
+            Issue(
+                file,
+                "an amount of table 14 that cannot be read",
+                "14",
+                line.no,
+                numbers[-1],
+                rejects=False,
+            )
+        )
     return value
 
 
-def _transfer_indicator(line: Line, levels: list[str | None], payment: object
-                        ) -> dict[str, object] | None:
+def _transfer_indicator(
+    line: Line, levels: list[str | None], payment: object
+) -> dict[str, object] | None:
     cells = list(line.filled)
     inherited = None
     if cells and cells[0] in LEVEL1 and len(cells) >= 4:
@@ -628,10 +711,20 @@ def _transfer_indicator(line: Line, levels: list[str | None], payment: object
     else:
         return None
     target = _TARGET.match(_half_width(value))
-    operator, number, unit = (target.group("op") or None, target.group("number"),
-                              target.group("unit") or None) if target else (None, value, None)
-    indicator = Indicator(str(levels[0]), levels[1], canonical_name(level3), operator, number,
-                          unit, tuple(f for f in (inherited,) if f))
+    operator, number, unit = (
+        (target.group("op") or None, target.group("number"), target.group("unit") or None)
+        if target
+        else (None, value, None)
+    )
+    indicator = Indicator(
+        str(levels[0]),
+        levels[1],
+        canonical_name(level3),
+        operator,
+        number,
+        unit,
+        tuple(f for f in (inherited,) if f),
+    )
     record = _indicator_record("14", indicator, line, activity=payment)
     record["target_text"] = value
     return record

@@ -63,8 +63,14 @@ class _Reader:
 
     def issue(self, message: str, line: Line | None = None, *, rejects: bool = True) -> None:
         self.result.issues.append(
-            Issue(self.file, message, self.table_no, line.no if line else None,
-                  line.text if line else None, rejects=rejects)
+            Issue(
+                self.file,
+                message,
+                self.table_no,
+                line.no if line else None,
+                line.text if line else None,
+                rejects=rejects,
+            )
         )
 
     def not_understood(self, message: str, line: Line) -> None:
@@ -94,8 +100,9 @@ class _Reader:
                 lines.append(line)
         distinct = {unit for unit, _ in units}
         if len(distinct) > 1 and self.table_no in FINANCIAL_TABLES:
-            self.issue(f"the table states two amount units ({', '.join(sorted(distinct))})",
-                       units[1][1])
+            self.issue(
+                f"the table states two amount units ({', '.join(sorted(distinct))})", units[1][1]
+            )
         if units:
             self.unit = units[0][0]
             self.result.units.add(self.unit)
@@ -125,15 +132,22 @@ class _Reader:
         if rows and amount_columns:
             if self.unit is None:
                 first = records[0]["source_line"]
-                self.issue("no amount unit line (金额单位：万元 or 元) before the amounts",
-                           self.line(first))
+                self.issue(
+                    "no amount unit line (金额单位：万元 or 元) before the amounts",
+                    self.line(first),
+                )
                 return pl.DataFrame(schema=schema)
             bad = convert_cells(rows, amount_columns, self.unit)
             for row, column_key, text in bad:
                 line = self.line(records[row]["source_line"])
                 self.result.issues.append(
-                    Issue(self.file, f"{column_key}: {describe_invalid(self.unit)}",
-                          self.table_no, line.no, text)
+                    Issue(
+                        self.file,
+                        f"{column_key}: {describe_invalid(self.unit)}",
+                        self.table_no,
+                        line.no,
+                        text,
+                    )
                 )
                 self.result.kinds[line.no] = "not_understood"
             bad_rows = {row for row, _, _ in bad}
@@ -141,8 +155,9 @@ class _Reader:
         if not rows:
             return pl.DataFrame(schema=schema)
         # Column by column: building from row dicts costs several times more (measured).
-        frame = pl.DataFrame({name: [row[name] for row in rows] for name in schema},
-                             schema=text_schema)
+        frame = pl.DataFrame(
+            {name: [row[name] for row in rows] for name in schema}, schema=text_schema
+        )
         return frame.cast(schema)
 
     def totals(self, grid: Grid) -> pl.DataFrame:
@@ -150,10 +165,14 @@ class _Reader:
         records: list[Record] = []
         for record in self.rows(grid, grid.totals):
             for key in (c.key for c in grid.mapping.values() if c.kind == "amount"):
-                records.append({"column_key": key, "amount": record.get(key),
-                                "source_line": record["source_line"]})
+                records.append(
+                    {
+                        "column_key": key,
+                        "amount": record.get(key),
+                        "source_line": record["source_line"],
+                    }
+                )
         return self.frame("table_totals", records, table_no=self.table_no)
-
 
 
 # --- 01 收支总表, 04 财政拨款收支总表 -----------------------------------------------------------
@@ -210,13 +229,20 @@ def read_summary(reader: _Reader) -> None:
             ordinal, name = split_ordinal(str(label))
             line_type = _summary_line_type(side, name, after)
             if line_type is None:
-                reader.not_understood(f"a {side} line after «{after}» that is not a known "
-                                      "total", line)
+                reader.not_understood(
+                    f"a {side} line after «{after}» that is not a known total", line
+                )
                 continue
             if line_type != "item":
                 after = line_type
-            entry: Record = {"side": side, "line_type": line_type, "ordinal": ordinal,
-                             "label": name, "amount": amount, "source_line": line.no}
+            entry: Record = {
+                "side": side,
+                "line_type": line_type,
+                "ordinal": ordinal,
+                "label": name,
+                "amount": amount,
+                "source_line": line.no,
+            }
             if side == "revenue" and line_type in ("item", "carryover_item"):
                 entry["revenue_source"] = revenue_source(name)
                 if entry["revenue_source"] is None:
@@ -263,8 +289,15 @@ def read_revenue(reader: _Reader) -> None:
     for record in reader.rows(grid):
         for key, label in labels.items():
             fund_group, source = key.split("__")
-            records.append({"fund_group": fund_group, "revenue_source": source, "label": label,
-                            "amount": record.get(key), "source_line": record["source_line"]})
+            records.append(
+                {
+                    "fund_group": fund_group,
+                    "revenue_source": source,
+                    "label": label,
+                    "amount": record.get(key),
+                    "source_line": record["source_line"],
+                }
+            )
     reader.result.frames["revenue"] = reader.frame("revenue", records)
 
 
@@ -290,7 +323,7 @@ def read_expenditure(reader: _Reader) -> None:
     reader.result.frames["table_totals"] = reader.totals(grid)
 
 
-# --- 05 一般公共预算支出表, 07 政府性基金, 08 国有资本经营 --------------------------------------------
+# --- 05 一般公共预算支出表, 07 政府性基金, 08 国有资本经营 -----------------------------------
 
 _GENERAL_BUDGET_COLUMNS = [
     column("function_code", "code", "科目编码"),
@@ -299,7 +332,9 @@ _GENERAL_BUDGET_COLUMNS = [
     column("basic", "amount", "基本支出/小计", "基本支出/合计", "基本支出"),
     column("personnel", "amount", "人员经费"),
     column("public_use", "amount", "公用经费"),
-    column("project", "amount", "项目支出/项目支出总数", "项目支出/小计", "项目支出/合计", "项目支出"),
+    column(
+        "project", "amount", "项目支出/项目支出总数", "项目支出/小计", "项目支出/合计", "项目支出"
+    ),
     column("project_excl_capital", "amount", "~扣除基建", required=False),
 ]
 
@@ -354,8 +389,13 @@ _THREE_PUBLIC_COLUMNS = [
     column("total", "amount", "~三公"),
     column("outbound_travel", "amount", "~因公出国"),
     column("reception", "amount", "公务接待费"),
-    column("vehicles_total", "amount", "公务用车购置及运行维护费/小计",
-           "公务用车购置及运行维护费/合计", "公务用车购置及运行维护费"),
+    column(
+        "vehicles_total",
+        "amount",
+        "公务用车购置及运行维护费/小计",
+        "公务用车购置及运行维护费/合计",
+        "公务用车购置及运行维护费",
+    ),
     column("vehicle_purchase", "amount", "公务用车购置费"),
     column("vehicle_operation", "amount", "公务用车运行维护费"),
 ]
@@ -440,11 +480,18 @@ def read_performance_overview(reader: _Reader) -> None:
             kinds[line.no] = "header"
             state = "funding"
         elif state == "funding":
-            unit = next((m.group(1) for cell in funding_header[0].filled
-                         if (m := _UNIT_IN_LABEL.search(cell))), None)
+            unit = next(
+                (
+                    m.group(1)
+                    for cell in funding_header[0].filled
+                    if (m := _UNIT_IN_LABEL.search(cell))
+                ),
+                None,
+            )
             if unit is None:
-                reader.issue("the funding block does not state its unit (万元 or 元)",
-                             funding_header[0])
+                reader.issue(
+                    "the funding block does not state its unit (万元 or 元)", funding_header[0]
+                )
             else:
                 reader.unit = unit
                 reader.result.units.add(unit)
@@ -452,10 +499,13 @@ def read_performance_overview(reader: _Reader) -> None:
             mapping, _, missing = assign_columns(paths, _FUNDING_COLUMNS)
             for missing_column in missing:
                 reader.issue(f"funding column {missing_column.key} not found", funding_header[0])
-            overview.update({
-                c.key: (line.cells[i] if i < len(line.cells) else None) or None
-                for i, c in mapping.items() if c.kind == "amount"
-            })
+            overview.update(
+                {
+                    c.key: (line.cells[i] if i < len(line.cells) else None) or None
+                    for i, c in mapping.items()
+                    if c.kind == "amount"
+                }
+            )
             overview["source_line"] = line.no
             kinds[line.no] = "row"
             state = "form"
@@ -487,7 +537,8 @@ def read_performance_overview(reader: _Reader) -> None:
         "performance_overview", [overview] if "source_line" in overview else []
     )
     reader.result.frames["performance_indicators"] = PerformanceResult(
-        indicators=indicators).frames()["performance_indicators"]
+        indicators=indicators
+    ).frames()["performance_indicators"]
 
 
 # --- 12, 14: projects, transfer payments and their indicators -------------------------------
@@ -526,7 +577,8 @@ def read_section(
 ) -> SectionResult:
     """Read one table section into frames; every line of it gets a kind. `project_spending`
     is 03's 项目支出, which bounds the figures of 12."""
-    reader = _Reader(file, section, SectionResult(section.table_no),
-                     project_spending=project_spending)
+    reader = _Reader(
+        file, section, SectionResult(section.table_no), project_spending=project_spending
+    )
     READERS[section.table_no](reader)
     return reader.result

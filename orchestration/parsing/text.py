@@ -28,11 +28,15 @@ def decode(data: bytes, file: str) -> DecodedText:
     nul = data.find(b"\x00", 0, _BINARY_SAMPLE)
     if nul >= 0:
         raise DocumentError(
-            Issue(file, f"the file is binary (a NUL byte at offset {nul}), not extracted text",
-                  line=data.count(b"\n", 0, nul) + 1, check_name="decode")
+            Issue(
+                file,
+                f"the file is binary (a NUL byte at offset {nul}), not extracted text",
+                line=data.count(b"\n", 0, nul) + 1,
+                check_name="decode",
+            )
         )
     if data.startswith(codecs.BOM_UTF8):
-        encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8):]
+        encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8) :]
     else:
         encoding, body = "utf-8", data
     try:
@@ -46,8 +50,12 @@ def decode(data: bytes, file: str) -> DecodedText:
             raise DocumentError(_undecodable(file, body, gb_error, "UTF-8 or GB18030")) from None
     if _control_share(text) > 0.01:
         raise DocumentError(
-            Issue(file, f"the file decodes as {encoding} but is mostly control characters: "
-                        "not extracted text", check_name="decode")
+            Issue(
+                file,
+                f"the file decodes as {encoding} but is mostly control characters: "
+                "not extracted text",
+                check_name="decode",
+            )
         )
     return DecodedText(text=text, encoding=encoding, line_ending=_line_ending(text))
 
@@ -77,8 +85,9 @@ def remove_controls(lines: list[str]) -> dict[int, str]:
         if not _ANY_CONTROL.search(line):
             continue
         if _CONTROLS.search(line):
-            found[index + 1] = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}",
-                                             _PAGE_BREAKS.sub("", line))
+            found[index + 1] = _CONTROLS.sub(
+                lambda m: f"\\x{ord(m.group()):02x}", _PAGE_BREAKS.sub("", line)
+            )
         lines[index] = _ANY_CONTROL.sub("", line)
     return found
 
@@ -134,7 +143,7 @@ def _control_share(text: str) -> float:
 
 def _undecodable(file: str, body: bytes, error: UnicodeDecodeError, tried: str) -> Issue:
     line = body.count(b"\n", 0, error.start) + 1
-    snippet = body[max(error.start - 8, 0): error.start + 8]
+    snippet = body[max(error.start - 8, 0) : error.start + 8]
     return Issue(
         file,
         f"the file is not valid {tried}: byte 0x{body[error.start]:02x} at offset "

@@ -37,7 +37,7 @@ def split_ordinal(label: str) -> tuple[str | None, str]:
     match = _ORDINAL.match(label)
     if not match:
         return None, label
-    return match.group("ordinal"), label[match.end():]
+    return match.group("ordinal"), label[match.end() :]
 
 
 def revenue_source(label: str) -> str | None:

@@ -74,8 +74,13 @@ def gate_documents(
             "and document_id in (select document_id from present_ids) order by document_id",
         )["document_id"].to_list()
     run = GateRun(gated=to_gate)
-    report = (run_quality_gates(con, to_gate, data_docs_dir=data_docs_dir,
-                                expectations_dir=expectations_dir) if to_gate else None)
+    report = (
+        run_quality_gates(
+            con, to_gate, data_docs_dir=data_docs_dir, expectations_dir=expectations_dir
+        )
+        if to_gate
+        else None
+    )
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     if report is not None:
@@ -83,20 +88,31 @@ def gate_documents(
         rows += report.results
     shas = _sha256_of(con, to_gate)
     rows += [
-        {"document_id": document_id, "source_sha256": shas[document_id],
-         "check_name": GateCheck.GATE, "success": True, "rejects": False, "checked_at": now,
-         "message": f"{document_id}: gated by "
-                    f"{', '.join(report.outcomes) if report else 'no check'}"}
+        {
+            "document_id": document_id,
+            "source_sha256": shas[document_id],
+            "check_name": GateCheck.GATE,
+            "success": True,
+            "rejects": False,
+            "checked_at": now,
+            "message": f"{document_id}: gated by "
+            f"{', '.join(report.outcomes) if report else 'no check'}",
+        }
         for document_id in to_gate
     ]
-    frame = pl.DataFrame([row | {"run_id": run_id} for row in rows],
-                         schema=polars_schema(CHECK_RESULT_COLUMNS), orient="row")
+    frame = pl.DataFrame(
+        [row | {"run_id": run_id} for row in rows],
+        schema=polars_schema(CHECK_RESULT_COLUMNS),
+        orient="row",
+    )
     gated = pl.DataFrame({"document_id": to_gate}, schema={"document_id": pl.String})
-    with transaction(con), registered(con, "gated_ids", gated), \
-            registered(con, "present_ids", ids):
-        con.execute("delete from raw.gate_results "
-                    "where document_id in (select document_id from gated_ids) "
-                    "or check_name = ?", [GateCheck.CONFLICT.value])
+    with transaction(con), registered(con, "gated_ids", gated), registered(con, "present_ids", ids):
+        con.execute(
+            "delete from raw.gate_results "
+            "where document_id in (select document_id from gated_ids) "
+            "or check_name = ?",
+            [GateCheck.CONFLICT.value],
+        )
         insert_frame(con, "raw.gate_results", frame)
         run.conflicts = _record_conflicts(con, run_id, now)
     return run
@@ -105,10 +121,13 @@ def gate_documents(
 def _sha256_of(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[str, str]:
     if not document_ids:
         return {}
-    return dict(con.execute(
-        "select document_id, source_sha256 from raw.documents "
-        "where document_id in (select unnest(?::varchar[]))", [document_ids]
-    ).fetchall())
+    return dict(
+        con.execute(
+            "select document_id, source_sha256 from raw.documents "
+            "where document_id in (select unnest(?::varchar[]))",
+            [document_ids],
+        ).fetchall()
+    )
 
 
 def _record_conflicts(
@@ -133,15 +152,25 @@ def _record_conflicts(
         conflicts[(year, department)] = ids
         for document_id, sha256 in group.select("document_id", "source_sha256").iter_rows():
             others = ", ".join(i for i in ids if i != document_id)
-            rows.append({
-                "document_id": document_id, "source_sha256": sha256,
-                "check_name": GateCheck.CONFLICT.value, "table_no": "13", "success": False,
-                "rejects": True, "checked_at": now, "run_id": run_id,
-                "message": f"{document_id}: {len(ids)} files of the raw folder are for {year} "
-                           f"{department} (also {others}); none is published until only one "
-                           "remains",
-            })
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "source_sha256": sha256,
+                    "check_name": GateCheck.CONFLICT.value,
+                    "table_no": "13",
+                    "success": False,
+                    "rejects": True,
+                    "checked_at": now,
+                    "run_id": run_id,
+                    "message": f"{document_id}: {len(ids)} files of the raw folder are for {year} "
+                    f"{department} (also {others}); none is published until only one "
+                    "remains",
+                }
+            )
     if rows:
-        insert_frame(con, "raw.gate_results", pl.DataFrame(
-            rows, schema=polars_schema(CHECK_RESULT_COLUMNS), orient="row"))
+        insert_frame(
+            con,
+            "raw.gate_results",
+            pl.DataFrame(rows, schema=polars_schema(CHECK_RESULT_COLUMNS), orient="row"),
+        )
     return conflicts

@@ -49,8 +49,11 @@ class IdentityFailure:
 
     def message(self) -> str:
         """The sentence a failure is reported with: file, table, line, what and both sides."""
-        other = (f"; table {self.other_table_no} line {self.other_line}"
-                 if self.other_table_no and self.other_line else "")
+        other = (
+            f"; table {self.other_table_no} line {self.other_line}"
+            if self.other_table_no and self.other_line
+            else ""
+        )
         line = f", line {self.source_line}" if self.source_line else ""
         relation = "≠" if self.bound == "equal" else ">"
         return (
@@ -149,7 +152,7 @@ def run_quality_gates(
     results: list[dict[str, Any]] = []
     ids = list(document_ids)
     for start in range(0, len(ids), GATE_CHUNK):
-        chunk = ids[start:start + GATE_CHUNK]
+        chunk = ids[start : start + GATE_CHUNK]
         chunk_outcomes, chunk_results = _gate_chunk(con, checks, validator, chunk)
         results += chunk_results
         for name, outcome in chunk_outcomes.items():
@@ -162,7 +165,9 @@ def run_quality_gates(
 
 
 def _gate_chunk(
-    con: duckdb.DuckDBPyConnection, checks: Sequence[Check], validator: _Validator,
+    con: duckdb.DuckDBPyConnection,
+    checks: Sequence[Check],
+    validator: _Validator,
     document_ids: list[str],
 ) -> tuple[dict[str, CheckOutcome], list[dict[str, Any]]]:
     ids = pl.DataFrame({"document_id": document_ids}, schema={"document_id": pl.String})
@@ -170,12 +175,16 @@ def _gate_chunk(
         con.execute("create or replace temp table checked as select * from checked_ids")
     try:
         compared = {c.name: compute_identities(con, c.identities) for c in checks}
-        frames = {(c.name, suite.table): format_frame(con, suite) for c in checks
-                  for suite in c.suites}
-        files = dict(query_frame(
-            con, "select document_id, source_sha256 from raw.documents "
-                 "where document_id in (select document_id from checked)"
-        ).iter_rows())
+        frames = {
+            (c.name, suite.table): format_frame(con, suite) for c in checks for suite in c.suites
+        }
+        files = dict(
+            query_frame(
+                con,
+                "select document_id, source_sha256 from raw.documents "
+                "where document_id in (select document_id from checked)",
+            ).iter_rows()
+        )
     finally:
         con.execute("drop table if exists checked")
 
@@ -184,14 +193,15 @@ def _gate_chunk(
     rows: list[dict[str, Any]] = []
     for check in checks:
         outcome = CheckOutcome(check.name, check.rejects, len(document_ids))
-        _add_identity_failures(outcome, compared[check.name],
-                               validator.run(check.name, compared[check.name]))
+        _add_identity_failures(
+            outcome, compared[check.name], validator.run(check.name, compared[check.name])
+        )
         for suite in check.suites:
             frame = frames[check.name, suite.table]
-            _add_format_failures(outcome, suite, frame,
-                                 validator.run(f"{check.name}_{suite.table}", frame))
-        outcome.failures.sort(key=lambda f: (f.document_id, f.table_no or "",
-                                             f.source_line or 0))
+            _add_format_failures(
+                outcome, suite, frame, validator.run(f"{check.name}_{suite.table}", frame)
+            )
+        outcome.failures.sort(key=lambda f: (f.document_id, f.table_no or "", f.source_line or 0))
         outcomes[check.name] = outcome
         rows += _result_rows(check, outcome, compared[check.name], frames, files, now)
     return outcomes, rows
@@ -201,11 +211,19 @@ def _gate_chunk(
 
 
 _IDENTITY_COLUMNS = {
-    "check_name": pl.String, "identity": pl.String, "document_id": pl.String,
-    "table_no": pl.String, "source_line": pl.Int32, "item": pl.String,
-    "left_side": pl.Decimal(38, 6), "right_side": pl.Decimal(38, 6),
-    "difference": pl.Decimal(38, 6), "difference_fen": pl.Int64,
-    "other_table_no": pl.String, "other_line": pl.Int32, "statement": pl.String,
+    "check_name": pl.String,
+    "identity": pl.String,
+    "document_id": pl.String,
+    "table_no": pl.String,
+    "source_line": pl.Int32,
+    "item": pl.String,
+    "left_side": pl.Decimal(38, 6),
+    "right_side": pl.Decimal(38, 6),
+    "difference": pl.Decimal(38, 6),
+    "difference_fen": pl.Int64,
+    "other_table_no": pl.String,
+    "other_line": pl.Int32,
+    "statement": pl.String,
 }
 
 
@@ -221,8 +239,10 @@ def _whole_fen(expression: str, *, clamped: bool = False) -> str:
     fen = f"(({expression})::decimal(38,6) * {FEN_PER_WAN})::hugeint"
     if clamped:
         # Not least/greatest: they skip NULL, and a missing side must stay NULL.
-        fen = (f"case when {fen} > {_FEN_LIMIT} then {_FEN_LIMIT} "
-               f"when {fen} < -{_FEN_LIMIT} then -{_FEN_LIMIT} else {fen} end")
+        fen = (
+            f"case when {fen} > {_FEN_LIMIT} then {_FEN_LIMIT} "
+            f"when {fen} < -{_FEN_LIMIT} then -{_FEN_LIMIT} else {fen} end"
+        )
     return f"({fen})::bigint"
 
 
@@ -249,8 +269,7 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
                left_side::decimal(38,6) as left_side,
                right_side::decimal(38,6) as right_side,
                (left_side::decimal(38,6) - right_side::decimal(38,6)) as difference,
-               {_whole_fen("left_side::decimal(38,6) - right_side::decimal(38,6)",
-                           clamped=True)}
+               {_whole_fen("left_side::decimal(38,6) - right_side::decimal(38,6)", clamped=True)}
                    as difference_fen,
                other_table_no::varchar as other_table_no,
                other_line::integer as other_line
@@ -259,8 +278,7 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
         """,
         [identity.name, identity.name],
     )
-    return frame.with_columns(pl.lit(identity.statement).alias("statement")).cast(
-        _IDENTITY_COLUMNS)
+    return frame.with_columns(pl.lit(identity.statement).alias("statement")).cast(_IDENTITY_COLUMNS)
 
 
 def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataFrame:
@@ -314,8 +332,10 @@ class _Validator:
                 site_name="budget_warehouse",
                 site_config={
                     "class_name": "SiteBuilder",
-                    "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                      "base_directory": str(data_docs_dir)},
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(data_docs_dir),
+                    },
                     "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
             )
@@ -327,37 +347,55 @@ class _Validator:
         def define(name: str, expectations: list[Any]) -> None:
             asset = source.add_dataframe_asset(name)
             suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-            self.definitions[name] = context.validation_definitions.add(gx.ValidationDefinition(
-                name=name, data=asset.add_batch_definition_whole_dataframe("documents"),
-                suite=suite,
-            ))
+            self.definitions[name] = context.validation_definitions.add(
+                gx.ValidationDefinition(
+                    name=name,
+                    data=asset.add_batch_definition_whole_dataframe("documents"),
+                    suite=suite,
+                )
+            )
 
         for check in checks:
-            define(check.name, [
-                gx.expectations.ExpectColumnValuesToBeBetween(
-                    column="difference_fen",
-                    min_value=-identity.tolerance_fen if identity.bound == "equal" else None,
-                    max_value=identity.tolerance_fen,
-                    row_condition=Column("check_name") == identity.name,
-                    meta={"identity": identity.name, "statement": identity.statement,
-                          "tolerance_wan": str(identity.tolerance_wan), "bound": identity.bound},
-                )
-                for identity in check.identities
-            ])
-            for suite in check.suites:
-                define(f"{check.name}_{suite.table}", [
-                    get_expectation_impl(e.type)(
-                        **e.kwargs,
-                        meta={"description": e.description},
-                        **({"row_condition": Column(e.where[0]).is_in(list(e.where[1]))}
-                           if e.where else {}),
+            define(
+                check.name,
+                [
+                    gx.expectations.ExpectColumnValuesToBeBetween(
+                        column="difference_fen",
+                        min_value=-identity.tolerance_fen if identity.bound == "equal" else None,
+                        max_value=identity.tolerance_fen,
+                        row_condition=Column("check_name") == identity.name,
+                        meta={
+                            "identity": identity.name,
+                            "statement": identity.statement,
+                            "tolerance_wan": str(identity.tolerance_wan),
+                            "bound": identity.bound,
+                        },
                     )
-                    for e in suite.expectations
-                ])
+                    for identity in check.identities
+                ],
+            )
+            for suite in check.suites:
+                define(
+                    f"{check.name}_{suite.table}",
+                    [
+                        get_expectation_impl(e.type)(
+                            **e.kwargs,
+                            meta={"description": e.description},
+                            **(
+                                {"row_condition": Column(e.where[0]).is_in(list(e.where[1]))}
+                                if e.where
+                                else {}
+                            ),
+                        )
+                        for e in suite.expectations
+                    ],
+                )
 
     def run(self, name: str, frame: pl.DataFrame) -> Any:
-        return self.definitions[name].run(batch_parameters={"dataframe": to_pandas(frame)},
-                                          result_format={"result_format": "COMPLETE"})
+        return self.definitions[name].run(
+            batch_parameters={"dataframe": to_pandas(frame)},
+            result_format={"result_format": "COMPLETE"},
+        )
 
     def build_data_docs(self) -> None:
         if self.data_docs:
@@ -383,38 +421,48 @@ def _unexpected_rows(result: Any) -> list[int]:
 # --- results ------------------------------------------------------------------------------
 
 
-def _add_identity_failures(outcome: CheckOutcome, compared: pl.DataFrame, validation: Any
-                           ) -> None:
+def _add_identity_failures(outcome: CheckOutcome, compared: pl.DataFrame, validation: Any) -> None:
     outcome.comparisons += compared.height
     for result in validation.results:
         for index in _unexpected_rows(result):
             row = compared.row(index, named=True)
-            outcome.failures.append(IdentityFailure(
-                document_id=row["document_id"], table_no=row["table_no"],
-                source_line=row["source_line"], identity=row["identity"],
-                statement=row["statement"], item=row["item"], left_side=row["left_side"],
-                right_side=row["right_side"], difference=row["difference"],
-                bound=result.expectation_config.meta["bound"],
-                other_table_no=row["other_table_no"], other_line=row["other_line"],
-            ))
+            outcome.failures.append(
+                IdentityFailure(
+                    document_id=row["document_id"],
+                    table_no=row["table_no"],
+                    source_line=row["source_line"],
+                    identity=row["identity"],
+                    statement=row["statement"],
+                    item=row["item"],
+                    left_side=row["left_side"],
+                    right_side=row["right_side"],
+                    difference=row["difference"],
+                    bound=result.expectation_config.meta["bound"],
+                    other_table_no=row["other_table_no"],
+                    other_line=row["other_line"],
+                )
+            )
 
 
-def _add_format_failures(outcome: CheckOutcome, suite: FormatSuite, frame: pl.DataFrame,
-                         validation: Any) -> None:
+def _add_format_failures(
+    outcome: CheckOutcome, suite: FormatSuite, frame: pl.DataFrame, validation: Any
+) -> None:
     outcome.comparisons += frame.height * len(suite.expectations)
     for result in validation.results:
         column = result.expectation_config.kwargs["column"]
         for index in _unexpected_rows(result):
             row = frame.row(index, named=True)
-            outcome.failures.append(FormatFailure(
-                document_id=row["document_id"],
-                table_no=row.get("table_no") or suite.table_no,
-                source_line=row["source_line"],
-                identity=f"{suite.table}.{column}",
-                column=column,
-                value=_shown(row[column], RAW_TABLES[suite.table][column]),
-                description=result.expectation_config.meta["description"],
-            ))
+            outcome.failures.append(
+                FormatFailure(
+                    document_id=row["document_id"],
+                    table_no=row.get("table_no") or suite.table_no,
+                    source_line=row["source_line"],
+                    identity=f"{suite.table}.{column}",
+                    column=column,
+                    value=_shown(row[column], RAW_TABLES[suite.table][column]),
+                    description=result.expectation_config.meta["description"],
+                )
+            )
 
 
 def _shown(value: Any, dtype: pl.DataType) -> str:
@@ -426,42 +474,91 @@ def _shown(value: Any, dtype: pl.DataType) -> str:
 
 
 def _result_rows(
-    check: Check, outcome: CheckOutcome, compared: pl.DataFrame,
-    frames: dict[tuple[str, str], pl.DataFrame], files: dict[str, str], now: datetime,
+    check: Check,
+    outcome: CheckOutcome,
+    compared: pl.DataFrame,
+    frames: dict[tuple[str, str], pl.DataFrame],
+    files: dict[str, str],
+    now: datetime,
 ) -> list[dict[str, Any]]:
     rows = []
     for f in outcome.failures:
-        rows.append({
-            "document_id": f.document_id, "source_sha256": files.get(f.document_id),
-            "check_name": check.name, "identity": f.identity, "table_no": f.table_no,
-            "source_line": f.source_line, "item": f.item, "success": False, "expected": f.expected,
-            "observed": f.observed, "difference": f.difference, "message": f.message(),
-            "rejects": check.rejects, "checked_at": now,
-        })
+        rows.append(
+            {
+                "document_id": f.document_id,
+                "source_sha256": files.get(f.document_id),
+                "check_name": check.name,
+                "identity": f.identity,
+                "table_no": f.table_no,
+                "source_line": f.source_line,
+                "item": f.item,
+                "success": False,
+                "expected": f.expected,
+                "observed": f.observed,
+                "difference": f.difference,
+                "message": f.message(),
+                "rejects": check.rejects,
+                "checked_at": now,
+            }
+        )
     failed = {(f.document_id, f.identity) for f in outcome.failures}
     counts = compared.group_by("document_id", "identity", "table_no", "statement").len()
     for document_id, identity, table_no, statement, n in counts.sort(
         "document_id", "identity"
     ).iter_rows():
         if (document_id, identity) not in failed:
-            rows.append(_success(check, document_id, files, identity, table_no, now,
-                                 f"{identity} ({statement}): {n} comparison(s) hold"))
-    failed_tables = {(f.document_id, f.identity.split(".")[0])
-                     for f in outcome.failures if isinstance(f, FormatFailure)}
+            rows.append(
+                _success(
+                    check,
+                    document_id,
+                    files,
+                    identity,
+                    table_no,
+                    now,
+                    f"{identity} ({statement}): {n} comparison(s) hold",
+                )
+            )
+    failed_tables = {
+        (f.document_id, f.identity.split(".")[0])
+        for f in outcome.failures
+        if isinstance(f, FormatFailure)
+    }
     for suite in check.suites:
-        counts = frames[check.name, suite.table].group_by("document_id").len().sort(
-            "document_id")
+        counts = frames[check.name, suite.table].group_by("document_id").len().sort("document_id")
         for document_id, n in counts.iter_rows():
             if (document_id, suite.table) not in failed_tables:
-                rows.append(_success(
-                    check, document_id, files, suite.table, suite.table_no, now,
-                    f"raw.{suite.table}: {len(suite.expectations)} expectations hold over "
-                    f"{n} row(s)"))
+                rows.append(
+                    _success(
+                        check,
+                        document_id,
+                        files,
+                        suite.table,
+                        suite.table_no,
+                        now,
+                        f"raw.{suite.table}: {len(suite.expectations)} expectations hold over "
+                        f"{n} row(s)",
+                    )
+                )
     return rows
 
 
-def _success(check: Check, document_id: str, files: dict[str, str], identity: str,
-             table_no: str, now: datetime, message: str) -> dict[str, Any]:
-    return {"document_id": document_id, "source_sha256": files.get(document_id),
-            "check_name": check.name, "identity": identity, "table_no": table_no,
-            "success": True, "rejects": False, "checked_at": now, "message": message}
+def _success(
+    check: Check,
+    document_id: str,
+    files: dict[str, str],
+    identity: str,
+    table_no: str,
+    now: datetime,
+    message: str,
+) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "source_sha256": files.get(document_id),
+        "check_name": check.name,
+        "identity": identity,
+        "table_no": table_no,
+        "success": True,
+        "rejects": False,
+        "checked_at": now,
+        "message": message,
+    }

@@ -37,8 +37,10 @@ class Identity:
     def tolerance_fen(self) -> int:
         fen = self.tolerance_wan * FEN_PER_WAN
         if fen != fen.to_integral_value() or fen < 0:
-            raise ValueError(f"identity {self.name}: tolerance {self.tolerance_wan} 万元 is not "
-                             "a whole number of fen (0.000001 万元)")
+            raise ValueError(
+                f"identity {self.name}: tolerance {self.tolerance_wan} 万元 is not "
+                "a whole number of fen (0.000001 万元)"
+            )
         return int(fen)
 
 
@@ -100,8 +102,10 @@ def _load_check(path: Path) -> Check:
         raise ValueError(f"{path.name} names {', '.join(duplicated)} more than once")
     for identity in identities:
         if identity.bound not in BOUNDS:
-            raise ValueError(f"{path.name}: {identity.name} has bound {identity.bound!r}, "
-                             f"not one of {', '.join(BOUNDS)}")
+            raise ValueError(
+                f"{path.name}: {identity.name} has bound {identity.bound!r}, "
+                f"not one of {', '.join(BOUNDS)}"
+            )
         identity.tolerance_fen  # noqa: B018 - validates the tolerance at load time
     suites = tuple(_suite(path, entry) for entry in document.get("suites", []))
     return Check(document["check"], bool(document["rejects"]), identities, suites)
@@ -115,7 +119,9 @@ def _suite(path: Path, entry: dict[str, Any]) -> FormatSuite:
     for e in entry["expectations"]:
         where = e.get("where")
         expectation = FormatExpectation(
-            e["type"], dict(e["kwargs"]), e["description"],
+            e["type"],
+            dict(e["kwargs"]),
+            e["description"],
             (where["column"], tuple(where["is_in"])) if where else None,
         )
         for column in (expectation.column, *([where["column"]] if where else [])):

@@ -265,7 +265,8 @@ def _index(data: _Data, departments: dict[str, str], generated: str) -> str:
         ""
         if unread.is_empty()
         else (
-            f'<p>{unread.height} 个文件未能读出年度或部门，见<a href="checks.html">检查结果</a>。</p>'
+            f"<p>{unread.height} 个文件未能读出年度或部门，"
+            '见<a href="checks.html">检查结果</a>。</p>'
         )
     )
     return f"""
@@ -276,7 +277,8 @@ def _index(data: _Data, departments: dict[str, str], generated: str) -> str:
 <p>生成于 {generated}。<a href="checks.html">检查结果</a>（每份文件每项检查，注明文件、表和行）·
 <a href="codes.html">支出功能分类科目</a>（每个科目的历年金额）</p>
 <h2>部门与年度</h2>
-<p>✓ 已发布，✗ 未通过检查（其上一份合格版本仍在数据中）。共 {len(data.department_names)} 个部门，全部列出。</p>
+<p>✓ 已发布，✗ 未通过检查（其上一份合格版本仍在数据中）。
+共 {len(data.department_names)} 个部门，全部列出。</p>
 <table class="matrix"><thead><tr><th>部门</th>{header}</tr></thead>
 <tbody>{"".join(lines)}</tbody></table>
 {unread_note}"""

@@ -84,13 +84,23 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
 # The user's own crosswalk and department renames, loaded from their files for dbt.
 CONFIG_TABLES: dict[str, dict[str, str]] = {
     "user_classification_crosswalk": {
-        "classification": "varchar", "from_year": "integer", "from_code": "varchar",
-        "to_code": "varchar", "method": "varchar", "share": "varchar", "note": "varchar",
-        "source_file": "varchar", "source_line": "integer",
+        "classification": "varchar",
+        "from_year": "integer",
+        "from_code": "varchar",
+        "to_code": "varchar",
+        "method": "varchar",
+        "share": "varchar",
+        "note": "varchar",
+        "source_file": "varchar",
+        "source_line": "integer",
     },
     "user_department_renames": {
-        "old_name": "varchar", "new_name": "varchar", "effective_year": "integer",
-        "note": "varchar", "source_file": "varchar", "source_line": "integer",
+        "old_name": "varchar",
+        "new_name": "varchar",
+        "effective_year": "integer",
+        "note": "varchar",
+        "source_file": "varchar",
+        "source_line": "integer",
     },
 }
 
@@ -98,8 +108,9 @@ CONFIG_TABLES: dict[str, dict[str, str]] = {
 def duckdb_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Decimal):
         return f"decimal({dtype.precision},{dtype.scale})"
-    return {pl.String: "varchar", pl.Int32: "integer", pl.Int64: "bigint",
-            pl.Boolean: "boolean"}[dtype.base_type()]
+    return {pl.String: "varchar", pl.Int32: "integer", pl.Int64: "bigint", pl.Boolean: "boolean"}[
+        dtype.base_type()
+    ]
 
 
 def _parsed_tables() -> dict[str, dict[str, str]]:
@@ -195,8 +206,10 @@ class DatabaseBusy(Exception):
             advice = "wait for it to finish"
         else:
             message = f"the database {path} is in use by process {pid} ({holder})"
-            advice = (f"wait for it to finish, or end it (kill {pid}) if no build or dbt run "
-                      "of yours is running")
+            advice = (
+                f"wait for it to finish, or end it (kill {pid}) if no build or dbt run "
+                "of yours is running"
+            )
         super().__init__(f"{message}: {advice}")
 
 
@@ -226,8 +239,7 @@ def describe_process(pid: int, program: str) -> str:
     words = [os.fsdecode(a) for a in arguments if a]
     command = " ".join(" ".join(words).split())[:200] or program
     if any(Path(word).name == "dbt" for word in words[:3]):
-        return (f"dbt, probably left running by a build that was stopped or killed: "
-                f"{command}")
+        return f"dbt, probably left running by a build that was stopped or killed: {command}"
     return command
 
 
@@ -314,11 +326,13 @@ def _migrate_table(
 ) -> None:
     """Create the table, or add its missing columns and widen changed types. Columns no longer
     declared are kept: they may hold figures of an earlier release."""
-    existing = dict(con.execute(
-        "select column_name, lower(data_type) from information_schema.columns "
-        "where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchall())
+    existing = dict(
+        con.execute(
+            "select column_name, lower(data_type) from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    )
     name = f"{schema}.{quote_identifier(table)}"
     if not existing:
         con.execute(_table_ddl(name, columns))
@@ -327,15 +341,22 @@ def _migrate_table(
         if column not in existing:
             con.execute(f"alter table {name} add column {quote_identifier(column)} {kind}")
         elif _normalised_type(existing[column]) != _normalised_type(kind):
-            con.execute(f"alter table {name} alter column {quote_identifier(column)} "
-                        f"set data type {kind}")
+            con.execute(
+                f"alter table {name} alter column {quote_identifier(column)} set data type {kind}"
+            )
 
 
 def _normalised_type(kind: str) -> str:
     kind = kind.lower().replace(" ", "")
-    return {"timestampwithtimezone": "timestamptz", "int": "integer", "int4": "integer",
-            "int8": "bigint", "bool": "boolean", "string": "varchar", "text": "varchar"
-            }.get(kind, kind)
+    return {
+        "timestampwithtimezone": "timestamptz",
+        "int": "integer",
+        "int4": "integer",
+        "int8": "bigint",
+        "bool": "boolean",
+        "string": "varchar",
+        "text": "varchar",
+    }.get(kind, kind)
 
 
 @contextmanager

@@ -28,8 +28,7 @@ def shown(path: Path | str) -> str:
     """A path as text that can always be printed and stored: bytes of a name that is not UTF-8
     (which Python keeps as lone surrogates) and control characters are written as \\xNN."""
     text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
-    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch
-                   for ch in text)
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +52,10 @@ class DocumentFile:
         if self.raw_dir is not None:
             target = Path(os.path.realpath(self.path))
             if not target.is_relative_to(self.raw_dir):
-                raise OSError(f"{shown(self.path)} now leads to {shown(target)}, outside the "
-                              "raw folder: not read")
+                raise OSError(
+                    f"{shown(self.path)} now leads to {shown(target)}, outside the "
+                    "raw folder: not read"
+                )
         return self.path
 
 
@@ -77,8 +78,9 @@ def discover(raw_dir: Path) -> tuple[list[DocumentFile], list[IgnoredFile]]:
     try:
         top = _entries(raw_dir)
     except OSError as error:
-        raise RawFolderError(f"the raw folder {shown(raw_dir)} cannot be listed: "
-                             f"{error.strerror or error}") from None
+        raise RawFolderError(
+            f"the raw folder {shown(raw_dir)} cannot be listed: {error.strerror or error}"
+        ) from None
     for entry in top:
         problem = _link_problem(entry, root) or _name_problem(entry)
         if problem:
@@ -90,17 +92,25 @@ def discover(raw_dir: Path) -> tuple[list[DocumentFile], list[IgnoredFile]]:
         try:
             files = _entries(entry)
         except OSError as error:
-            ignored.append(IgnoredFile(entry, f"the folder cannot be listed "
-                                              f"({error.strerror or error}): its documents are "
-                                              "not built"))
+            ignored.append(
+                IgnoredFile(
+                    entry,
+                    f"the folder cannot be listed "
+                    f"({error.strerror or error}): its documents are "
+                    "not built",
+                )
+            )
             continue
         for path in files:
             problem = _link_problem(path, root) or _name_problem(path)
             if problem:
                 ignored.append(IgnoredFile(path, problem))
             elif _is_dir(path):
-                ignored.append(IgnoredFile(path, "a sub-folder of a year folder (documents go "
-                                                 "directly in raw/<year>/)"))
+                ignored.append(
+                    IgnoredFile(
+                        path, "a sub-folder of a year folder (documents go directly in raw/<year>/)"
+                    )
+                )
             elif not _is_regular_file(path):
                 ignored.append(IgnoredFile(path, "not a regular file"))
             else:
@@ -128,8 +138,10 @@ def _link_problem(path: Path, root: Path) -> str | None:
             return "a symbolic link that loops: not followed"
         return f"a symbolic link to {shown(os.readlink(path))}, which does not exist"
     if not target.is_relative_to(root):
-        return (f"a symbolic link to {shown(target)}, outside the raw folder: not followed "
-                "(nothing outside the raw folder is read)")
+        return (
+            f"a symbolic link to {shown(target)}, outside the raw folder: not followed "
+            "(nothing outside the raw folder is read)"
+        )
     return None
 
 

@@ -70,8 +70,10 @@ class CompanionDocument:
 
     @property
     def message(self) -> str:
-        return (f"{self.document_id}: no tables on its {self.pages} pages, only text: a "
-                "companion (the explanation published beside the tables), not a budget to read")
+        return (
+            f"{self.document_id}: no tables on its {self.pages} pages, only text: a "
+            "companion (the explanation published beside the tables), not a budget to read"
+        )
 
 
 ReadDocument = ParsedDocument | UnreadableDocument | CompanionDocument
@@ -120,15 +122,21 @@ def read_new_document(file: DocumentFile, cache_dir: Path | None = None) -> Read
         limit = MAX_BYTES.get(source_format, MAX_DOCUMENT_BYTES)
         if size > limit:
             kind = "of text" if limit == MAX_DOCUMENT_BYTES else f"as {source_format}"
-            issue = Issue(file.document_id, f"the file is {size / 1e6:.1f} MB; a budget "
-                                            f"document is at most {limit / 1e6:.0f} MB {kind}",
-                          check_name="decode")
+            issue = Issue(
+                file.document_id,
+                f"the file is {size / 1e6:.1f} MB; a budget "
+                f"document is at most {limit / 1e6:.0f} MB {kind}",
+                check_name="decode",
+            )
             return UnreadableDocument(file, file.sha256(), size, issue)
         data = file.read()
     except OSError as error:
         # An I/O error, a permission or a file removed since discovery costs this document only.
-        issue = Issue(file.document_id, f"the file cannot be read: {error.strerror or error}",
-                      check_name="decode")
+        issue = Issue(
+            file.document_id,
+            f"the file cannot be read: {error.strerror or error}",
+            check_name="decode",
+        )
         return UnreadableDocument(file, UNREAD_SHA256, 0, issue)
     return read_file(file, data, cache_dir)
 
@@ -147,8 +155,12 @@ EXTRACTION_WEIGHT = 40
 
 
 def read_documents(
-    files: list[DocumentFile], known: dict[str, KnownDocument], *, reread: bool = False,
-    workers: int = 1, cache_dir: Path | None = None,
+    files: list[DocumentFile],
+    known: dict[str, KnownDocument],
+    *,
+    reread: bool = False,
+    workers: int = 1,
+    cache_dir: Path | None = None,
 ) -> Iterator[tuple[DocumentFile, ReadDocument | None]]:
     """Each file with its document, or None when unchanged since it was last read; parsed over
     `workers` processes when there are enough documents for it to pay."""
@@ -158,8 +170,10 @@ def read_documents(
             changed.append(file)
         else:
             yield file, None
-    work = sum(1 if SourceFormat.of(f.path.name) in (None, SourceFormat.TXT)
-               else EXTRACTION_WEIGHT for f in changed)
+    work = sum(
+        1 if SourceFormat.of(f.path.name) in (None, SourceFormat.TXT) else EXTRACTION_WEIGHT
+        for f in changed
+    )
     read = partial(read_new_document, cache_dir=cache_dir)
     if workers <= 1 or len(changed) < 2 or work < PARALLEL_FROM:
         for file in changed:
@@ -176,8 +190,11 @@ def read_documents(
 def published_without_file(con: duckdb.DuckDBPyConnection, present: list[str]) -> list[str]:
     """Documents in the marts whose file is no longer in the raw folder: their figures stay
     published (the last good version is kept), which a user who removed the file must be told."""
-    with registered(con, "present_ids", pl.DataFrame({"document_id": present},
-                                                     schema={"document_id": pl.String})):
+    with registered(
+        con,
+        "present_ids",
+        pl.DataFrame({"document_id": present}, schema={"document_id": pl.String}),
+    ):
         rows = con.execute(
             "select document_id from accepted.documents "
             "where document_id not in (select document_id from present_ids) "
@@ -207,30 +224,39 @@ def read_file(file: DocumentFile, data: bytes, cache_dir: Path | None = None) ->
         extracted = None
         if source_format not in (None, SourceFormat.TXT):
             sha256 = hashlib.sha256(data).hexdigest()
-            extraction = extract(data, file.document_id, source_format, sha256=sha256,
-                                 cache_dir=cache_dir)
+            extraction = extract(
+                data, file.document_id, source_format, sha256=sha256, cache_dir=cache_dir
+            )
             cached = extraction.cached
             if extraction.error is not None:
                 raise DocumentError(extraction.error)
             extracted = extraction.document
             if extracted is not None and extracted.companion:
-                return CompanionDocument(file, sha256, len(data), extracted.page_count,
-                                         extracted.extractor, cached)
+                return CompanionDocument(
+                    file, sha256, len(data), extracted.page_count, extracted.extractor, cached
+                )
         document = parse_document(
-            data, document_id=file.document_id, source_file=file.document_id,
-            folder_year=file.folder_year, extracted=extracted,
+            data,
+            document_id=file.document_id,
+            source_file=file.document_id,
+            folder_year=file.folder_year,
+            extracted=extracted,
         )
         document.extraction_cached = cached
         return document
     except DocumentError as error:
         issue = error.issue
-    except Exception as error:  # noqa: BLE001 - a parser bug must cost one document, not the run
-        issue = Issue(file.document_id, f"the reader failed on this file ({type(error).__name__}: "
-                                        f"{error}); please report it with the file",
-                      check_name="decode")
+    except Exception as error:
+        issue = Issue(
+            file.document_id,
+            f"the reader failed on this file ({type(error).__name__}: "
+            f"{error}); please report it with the file",
+            check_name="decode",
+        )
     # parse_document hashes what it reads; only a file it could not read is hashed here.
-    return UnreadableDocument(file, sha256 or hashlib.sha256(data).hexdigest(), len(data), issue,
-                              cached)
+    return UnreadableDocument(
+        file, sha256 or hashlib.sha256(data).hexdigest(), len(data), issue, cached
+    )
 
 
 def store_documents(
@@ -268,7 +294,8 @@ def store_documents(
         for table in RAW_TABLES:
             frames = [
                 frame.with_columns(pl.lit(d.document_id).alias("document_id"))
-                for d in parsed if (frame := d.frames.get(table)) is not None and frame.height
+                for d in parsed
+                if (frame := d.frames.get(table)) is not None and frame.height
             ]
             if frames:
                 insert_frame(con, f"raw.{table}", pl.concat(frames, how="vertical"))
@@ -280,8 +307,7 @@ def _document_row(document: ReadDocument, run_id: str, now: datetime) -> dict[st
         common |= {"source_format": document.source_format, "extractor": document.extractor}
     else:
         source_format = SourceFormat.of(document.document_id) or SourceFormat.TXT
-        common |= {"source_format": source_format.value,
-                   "extractor": extractor_name(source_format)}
+        common |= {"source_format": source_format.value, "extractor": extractor_name(source_format)}
     if isinstance(document, CompanionDocument):
         return {
             "document_id": document.document_id,
@@ -317,28 +343,32 @@ def _document_row(document: ReadDocument, run_id: str, now: datetime) -> dict[st
 
 def _parse_check_rows(document: ReadDocument, now: datetime) -> list[dict[str, object]]:
     if isinstance(document, CompanionDocument):
-        return [{
-            "document_id": document.document_id,
-            "source_sha256": document.source_sha256,
-            "check_name": "extract",
-            "success": True,
-            "message": document.message,
-            "rejects": False,
-            "checked_at": now,
-        }]
+        return [
+            {
+                "document_id": document.document_id,
+                "source_sha256": document.source_sha256,
+                "check_name": "extract",
+                "success": True,
+                "message": document.message,
+                "rejects": False,
+                "checked_at": now,
+            }
+        ]
     if isinstance(document, UnreadableDocument):
         return [issue_row(document.document_id, document.source_sha256, document.issue, now)]
     if not document.issues:
-        return [{
-            "document_id": document.document_id,
-            "source_sha256": document.source_sha256,
-            "check_name": "parse",
-            "success": True,
-            "message": f"all {document.line_total} lines read; tables "
-                       f"{', '.join(document.tables_found)}",
-            "rejects": False,
-            "checked_at": now,
-        }]
+        return [
+            {
+                "document_id": document.document_id,
+                "source_sha256": document.source_sha256,
+                "check_name": "parse",
+                "success": True,
+                "message": f"all {document.line_total} lines read; tables "
+                f"{', '.join(document.tables_found)}",
+                "rejects": False,
+                "checked_at": now,
+            }
+        ]
     return [
         issue_row(document.document_id, document.source_sha256, issue, now)
         for issue in document.issues

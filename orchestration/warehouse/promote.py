@@ -17,7 +17,6 @@ import duckdb
 import polars as pl
 
 from orchestration.parsing import RAW_TABLES
-
 from orchestration.quality.gate import GateCheck
 
 from .database import DocumentStatus, query_frame, registered, transaction
@@ -69,14 +68,23 @@ def promote_documents(con: duckdb.DuckDBPyConnection, present: Sequence[str]) ->
             """,
             [GateCheck.CONFLICT.value, incoming],
         )
-        withdrawn = [row[0] for row in con.execute(
-            "select document_id from replaced where conflicted order by 1").fetchall()]
+        withdrawn = [
+            row[0]
+            for row in con.execute(
+                "select document_id from replaced where conflicted order by 1"
+            ).fetchall()
+        ]
         for table in ("documents", *RAW_TABLES):
-            con.execute(f"delete from accepted.{table} "
-                        "where document_id in (select document_id from replaced)")
+            con.execute(
+                f"delete from accepted.{table} "
+                "where document_id in (select document_id from replaced)"
+            )
             if table != "documents":
-                con.execute(f"insert into accepted.{table} by name select * from raw.{table} "
-                            "where document_id in (select unnest(?::varchar[]))", [incoming])
+                con.execute(
+                    f"insert into accepted.{table} by name select * from raw.{table} "
+                    "where document_id in (select unnest(?::varchar[]))",
+                    [incoming],
+                )
         con.execute(
             """
             insert into accepted.documents by name

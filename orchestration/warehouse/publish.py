@@ -37,8 +37,10 @@ def publish(build_db: Path, published: Path) -> Published:
     # A build killed while publishing leaves its temporary file behind; the published file
     # itself was never touched. Builds do not run concurrently (the working database is
     # locked), so any temporary file found now is such a leftover.
-    for leftover in (*published.parent.glob(f".{published.name}.*.tmp"),
-                     *published.parent.glob(f".{published.name}.*.tmp.wal")):
+    for leftover in (
+        *published.parent.glob(f".{published.name}.*.tmp"),
+        *published.parent.glob(f".{published.name}.*.tmp.wal"),
+    ):
         leftover.unlink(missing_ok=True)
     temporary = published.with_name(f".{published.name}.{uuid.uuid4().hex[:12]}.tmp")
     # DuckDB writes its write-ahead log next to the file; a failed publish (a full disk) must

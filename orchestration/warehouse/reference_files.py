@@ -25,8 +25,15 @@ from .database import insert_frame, query_frame, transaction
 CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "classification_crosswalk.csv"
 RENAMES_SEED = DBT_PROJECT_DIR / "seeds" / "department_renames.csv"
 
-CROSSWALK_COLUMNS = ("classification", "from_year", "from_code", "to_code", "method", "share",
-                     "note")
+CROSSWALK_COLUMNS = (
+    "classification",
+    "from_year",
+    "from_code",
+    "to_code",
+    "method",
+    "share",
+    "note",
+)
 RENAME_COLUMNS = ("old_name", "new_name", "effective_year", "note")
 METHODS = ("renamed", "moved", "merged", "split", "refined")
 # Which printed codes each classification's from_code must be found among.
@@ -34,7 +41,8 @@ _PRINTED_CODES = {
     "function": """
         select distinct d.fiscal_year, e.function_code as code from accepted.expenditure e
         join accepted.documents d using (document_id)
-        union select distinct d.fiscal_year, g.function_code from accepted.general_budget_expenditure g
+        union select distinct d.fiscal_year, g.function_code
+        from accepted.general_budget_expenditure g
         join accepted.documents d using (document_id)
     """,
     "government_economic": """
@@ -88,10 +96,15 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ReferenceFileError([
-            (f"{path}:{line}: not UTF-8 (byte 0x{data[error.start]:02x} at offset "
-             f"{error.start}); save the file as UTF-8 (a GBK file from Excel must be converted)")
-        ]) from None
+        raise ReferenceFileError(
+            [
+                (
+                    f"{path}:{line}: not UTF-8 (byte 0x{data[error.start]:02x} at offset "
+                    f"{error.start}); save the file as UTF-8 (a GBK file from Excel must be "
+                    "converted)"
+                )
+            ]
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[str] = []
     rows: list[Row] = []
@@ -106,27 +119,36 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
             problems.append(f"{path}:{start}: malformed CSV ({error}); is a quote left open?")
             break
         if reader.line_num > start:
-            problems.append(f"{path}:{start}: a quoted field runs over lines {start}-"
-                            f"{reader.line_num}; is a quote left open?")
+            problems.append(
+                f"{path}:{start}: a quoted field runs over lines {start}-"
+                f"{reader.line_num}; is a quote left open?"
+            )
             continue
         if header is None:
             header = tuple(cell.strip() for cell in record)
             missing = [c for c in columns if c not in header and c not in ("share", "note")]
             if missing:
-                raise ReferenceFileError([(f"{path}:1: the header lacks {', '.join(missing)} "
-                                           f"(expected {', '.join(columns)})")])
+                raise ReferenceFileError(
+                    [
+                        (
+                            f"{path}:1: the header lacks {', '.join(missing)} "
+                            f"(expected {', '.join(columns)})"
+                        )
+                    ]
+                )
             continue
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(header):
-            problems.append(f"{path}:{start}: {len(record)} fields, but the header has "
-                            f"{len(header)}; is a comma inside a cell not quoted?")
+            problems.append(
+                f"{path}:{start}: {len(record)} fields, but the header has "
+                f"{len(header)}; is a comma inside a cell not quoted?"
+            )
             continue
         values = dict(zip(header, record, strict=False))
         rows.append(Row(path, start, {c: (values.get(c) or "").strip() for c in columns}))
     if header is None:
-        problems.append(f"{path}:1: the file is empty (expected the header "
-                        f"{','.join(columns)})")
+        problems.append(f"{path}:1: the file is empty (expected the header {','.join(columns)})")
     if problems:
         raise ReferenceFileError(problems)
     return rows
@@ -171,12 +193,14 @@ def _crosswalk_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list
         v = row.values
         kind = v["classification"]
         if kind not in _PRINTED_CODES:
-            problems.append(f"{row.where()}: classification {kind!r} is not one of "
-                            f"{', '.join(_PRINTED_CODES)}")
+            problems.append(
+                f"{row.where()}: classification {kind!r} is not one of {', '.join(_PRINTED_CODES)}"
+            )
             continue
         if v["method"] not in METHODS:
-            problems.append(f"{row.where()}: method {v['method']!r} is not one of "
-                            f"{', '.join(METHODS)}")
+            problems.append(
+                f"{row.where()}: method {v['method']!r} is not one of {', '.join(METHODS)}"
+            )
         if not re.fullmatch(r"\d{4}", v["from_year"]):
             problems.append(f"{row.where()}: from_year {v['from_year']!r} is not a year")
             continue
@@ -197,15 +221,19 @@ def _crosswalk_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list
                 problems.append(f"{row.where()}: share {v['share']!r} is not a fraction in (0, 1]")
                 share = None
             elif v["method"] != "split":
-                problems.append(f"{row.where()}: a share is only for split rows (this one is "
-                                f"{v['method']!r})")
+                problems.append(
+                    f"{row.where()}: a share is only for split rows (this one is {v['method']!r})"
+                )
         year = int(v["from_year"])
         if kind not in printed:
-            printed[kind] = {(int(y), c) for y, c in query_frame(con, _PRINTED_CODES[kind])
-                             .iter_rows()}
+            printed[kind] = {
+                (int(y), c) for y, c in query_frame(con, _PRINTED_CODES[kind]).iter_rows()
+            }
         if (year, v["from_code"]) not in printed[kind]:
-            problems.append(f"{row.where()}: {kind} code {v['from_code']} does not appear in any "
-                            f"published {year} document, so it cannot be mapped from {year}")
+            problems.append(
+                f"{row.where()}: {kind} code {v['from_code']} does not appear in any "
+                f"published {year} document, so it cannot be mapped from {year}"
+            )
         targets.setdefault((kind, year, v["from_code"]), []).append((row, share))
     for (kind, year, code), mapped in targets.items():
         splits = [row for row, _ in mapped if row.values["method"] == "split"]
@@ -221,8 +249,7 @@ def _crosswalk_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list
         shares = [share for _, share in mapped]
         # A lone split row, or shares that do not add up, would move more or less money than
         # the code printed: every split must account for the whole amount.
-        if len(splits) != len(mapped) or any(share is None for share in shares) \
-                or sum(shares) != 1:  # type: ignore[arg-type]
+        if len(splits) != len(mapped) or any(share is None for share in shares) or sum(shares) != 1:  # type: ignore[arg-type]
             total = sum(share for share in shares if share is not None)
             problems.append(
                 f"{mapped[0][0].where()}: {kind} {code} ({year}) is split over lines {lines} "
@@ -241,8 +268,9 @@ def _rename_problems(rows: list[Row]) -> list[str]:
             problems.append(f"{row.where()}: a rename needs two different department names")
             continue
         if not re.fullmatch(r"\d{4}", row.values["effective_year"]):
-            problems.append(f"{row.where()}: effective_year "
-                            f"{row.values['effective_year']!r} is not a year")
+            problems.append(
+                f"{row.where()}: effective_year {row.values['effective_year']!r} is not a year"
+            )
         if successor.get(old, new) != new:
             problems.append(f"{row.where()}: {old} is renamed twice ({successor[old]}, {new})")
         successor.setdefault(old, new)
@@ -293,13 +321,17 @@ def _merge_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list[str
     return problems
 
 
-def _frame(rows: list[Row], columns: tuple[str, ...], integers: dict[str, pl.DataType]
-           ) -> pl.DataFrame:
+def _frame(
+    rows: list[Row], columns: tuple[str, ...], integers: dict[str, pl.DataType]
+) -> pl.DataFrame:
     schema = {c: integers.get(c, pl.String) for c in columns}
     schema |= {"source_file": pl.String, "source_line": pl.Int32}
     records = [
-        {**{c: (int(r.values[c]) if c in integers else r.values[c] or None) for c in columns},
-         "source_file": str(r.file), "source_line": r.line}
+        {
+            **{c: (int(r.values[c]) if c in integers else r.values[c] or None) for c in columns},
+            "source_file": str(r.file),
+            "source_line": r.line,
+        }
         for r in rows
     ]
     return pl.DataFrame(records, schema=schema, orient="row")

@@ -52,7 +52,11 @@ class Extraction:
 
 
 def extract(
-    data: bytes, file: str, source_format: SourceFormat, *, sha256: str,
+    data: bytes,
+    file: str,
+    source_format: SourceFormat,
+    *,
+    sha256: str,
     cache_dir: Path | None = None,
 ) -> Extraction:
     """The document's text lines with their pages, from the cache when these bytes were
@@ -92,7 +96,9 @@ def _write_cache(path: Path, result: Extraction) -> None:
     document = result.document
     payload = {
         "error": dataclasses.asdict(result.error) if result.error else None,
-        "document": None if document is None else {
+        "document": None
+        if document is None
+        else {
             "source_format": document.source_format.value,
             "extractor": document.extractor,
             "lines": document.lines,
@@ -120,8 +126,13 @@ def _from_cache(payload: dict, file: str) -> Extraction:
         return Extraction(None, issue(payload["error"]), cached=True)
     stored = payload["document"]
     document = ExtractedDocument(
-        SourceFormat(stored["source_format"]), stored["extractor"], stored["lines"],
-        stored["pages"], stored["sheets"], stored["page_count"], stored["table_pages"],
+        SourceFormat(stored["source_format"]),
+        stored["extractor"],
+        stored["lines"],
+        stored["pages"],
+        stored["sheets"],
+        stored["page_count"],
+        stored["table_pages"],
         [issue(fields) for fields in stored["issues"]],
     )
     return Extraction(document, None, cached=True)

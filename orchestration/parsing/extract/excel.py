@@ -30,14 +30,23 @@ def extract_workbook(data: bytes, file: str, source_format: SourceFormat) -> Ext
         # Every cell as text: calamine renders a number with up to 9 decimals, more than the
         # 6 an amount in 万元 has, and the binary noise of a double is rounded away below.
         sheets = pl.read_excel(
-            data, sheet_id=0, engine="calamine", has_header=False, infer_schema_length=0,
-            drop_empty_rows=False, drop_empty_cols=False, raise_if_empty=False,
+            data,
+            sheet_id=0,
+            engine="calamine",
+            has_header=False,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
         )
-    except Exception as error:  # noqa: BLE001 - calamine raises its own types per format
-        raise DocumentError(Issue(
-            file, f"the workbook cannot be opened ({type(error).__name__}: {error})",
-            check_name="extract",
-        )) from None
+    except Exception as error:
+        raise DocumentError(
+            Issue(
+                file,
+                f"the workbook cannot be opened ({type(error).__name__}: {error})",
+                check_name="extract",
+            )
+        ) from None
     document = ExtractedDocument(source_format, EXTRACTOR)
     for number, (name, frame) in enumerate(sheets.items(), start=1):
         document.sheets.append(name)
@@ -51,8 +60,9 @@ def extract_workbook(data: bytes, file: str, source_format: SourceFormat) -> Ext
             if unit:
                 decimals = _DECIMALS[unit]
             if "类" in labels and _CODE_GROUP_COLUMNS & set(labels):
-                group_columns = {i for i, label in enumerate(labels) if label in
-                                 _CODE_GROUP_COLUMNS}
+                group_columns = {
+                    i for i, label in enumerate(labels) if label in _CODE_GROUP_COLUMNS
+                }
             cells = [
                 _code_group(cell) if i in group_columns else _amount(cell, decimals)
                 for i, cell in enumerate(cells)

@@ -82,11 +82,15 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
     document.page_count = len(surveys)
     scans = [s.number for s in surveys if s.scanned]
     if scans:
-        document.issues.append(Issue(
-            file, f"no text layer on pages {page_ranges(scans)} (scanned images); OCR is not "
-                  "supported: publish the PDF as exported from the spreadsheet or word processor",
-            check_name="extract", page=scans[0],
-        ))
+        document.issues.append(
+            Issue(
+                file,
+                f"no text layer on pages {page_ranges(scans)} (scanned images); OCR is not "
+                "supported: publish the PDF as exported from the spreadsheet or word processor",
+                check_name="extract",
+                page=scans[0],
+            )
+        )
     unmapped: dict[int, list[str]] = {
         s.number: ["glyphs with no text"] for s in surveys if not s.has_text and s.glyphs
     }
@@ -106,11 +110,16 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
                 _report_unruled(survey, document, file)
     if unmapped:
         shown = sorted({text for texts in unmapped.values() for text in texts})[:3]
-        document.issues.append(Issue(
-            file, f"text that does not map to Unicode on pages {page_ranges(list(unmapped))} "
-                  f"({', '.join(shown)}, …): the PDF's font has no character map, so its "
-                  "figures cannot be read", check_name="extract", page=min(unmapped),
-        ))
+        document.issues.append(
+            Issue(
+                file,
+                f"text that does not map to Unicode on pages {page_ranges(list(unmapped))} "
+                f"({', '.join(shown)}, …): the PDF's font has no character map, so its "
+                "figures cannot be read",
+                check_name="extract",
+                page=min(unmapped),
+            )
+        )
     return document
 
 
@@ -121,18 +130,20 @@ def survey_pages(data: bytes, file: str) -> list[PageSurvey]:
     except pdfium.PdfiumError as error:
         reason = str(error)
         if "password" in reason.lower():
-            message = ("the PDF is encrypted with a password; publish or supply it without "
-                       "one")
+            message = "the PDF is encrypted with a password; publish or supply it without one"
         else:
             message = f"the PDF cannot be opened, it is damaged or not a PDF ({reason})"
         raise DocumentError(Issue(file, message, check_name="extract")) from None
     try:
         if len(pdf) > MAX_PAGES:
-            raise DocumentError(Issue(
-                file, f"the PDF has {len(pdf)} pages; a budget document has at most "
-                      f"{MAX_PAGES} (each page costs about 0.1 s to extract)",
-                check_name="extract",
-            ))
+            raise DocumentError(
+                Issue(
+                    file,
+                    f"the PDF has {len(pdf)} pages; a budget document has at most "
+                    f"{MAX_PAGES} (each page costs about 0.1 s to extract)",
+                    check_name="extract",
+                )
+            )
         return [survey_page(pdf, index) for index in range(len(pdf))]
     finally:
         pdf.close()
@@ -150,8 +161,10 @@ def survey_page(pdf: pdfium.PdfDocument, index: int) -> PageSurvey:
         cover = 0.0
         width, height = page.get_size()
         raw_page = page.raw
-        objects = [pdfium_raw.FPDFPage_GetObject(raw_page, k)
-                   for k in range(pdfium_raw.FPDFPage_CountObjects(raw_page))]
+        objects = [
+            pdfium_raw.FPDFPage_GetObject(raw_page, k)
+            for k in range(pdfium_raw.FPDFPage_CountObjects(raw_page))
+        ]
         while objects:
             obj = objects.pop()
             kind = pdfium_raw.FPDFPageObj_GetType(obj)
@@ -164,8 +177,10 @@ def survey_page(pdf: pdfium.PdfDocument, index: int) -> PageSurvey:
                 cover = max(cover, _cover(obj, width * height))
             elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
                 # Some exporters wrap a page's content in a form: look inside it.
-                objects += [pdfium_raw.FPDFFormObj_GetObject(obj, k)
-                            for k in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+                objects += [
+                    pdfium_raw.FPDFFormObj_GetObject(obj, k)
+                    for k in range(pdfium_raw.FPDFFormObj_CountObjects(obj))
+                ]
         return PageSurvey(index + 1, text, paths, images, glyphs, cover)
     finally:
         page.close()
@@ -178,7 +193,9 @@ def _cover(image: object, page_area: float) -> float:
 
 
 def read_ruled_page(
-    page: pdfplumber.page.Page, number: int, document: ExtractedDocument,
+    page: pdfplumber.page.Page,
+    number: int,
+    document: ExtractedDocument,
     unmapped_pages: dict[int, list[str]],
 ) -> bool:
     """Append the page's titles and grids in reading order; False when it holds no grid."""
@@ -218,11 +235,15 @@ def _report_unruled(survey: PageSurvey, document: ExtractedDocument, file: str) 
     guess, so the page's lines go to the readers as they are (reported there as not understood)
     and the document is rejected with the reason."""
     lines = [line.strip() for line in survey.text.splitlines() if line.strip()]
-    document.issues.append(Issue(
-        file, f"page {survey.number} prints a table without ruling lines ({len(lines)} lines): "
-              "its cells cannot be placed in columns safely; publish the table with its grid",
-        check_name="extract", page=survey.number,
-    ))
+    document.issues.append(
+        Issue(
+            file,
+            f"page {survey.number} prints a table without ruling lines ({len(lines)} lines): "
+            "its cells cannot be placed in columns safely; publish the table with its grid",
+            check_name="extract",
+            page=survey.number,
+        )
+    )
     for text in lines:
         document.add_line(text, survey.number)
     document.add_line("", survey.number)
@@ -253,8 +274,12 @@ def _title_bands(grid: Table) -> int:
     bands = 0
     for row in grid.rows:
         cells = [cell for cell in row.cells if cell is not None]
-        if (len(row.cells) > 1 and len(cells) == 1 and cells[0][0] <= grid.bbox[0] + 1
-                and cells[0][2] >= grid.bbox[2] - 1):
+        if (
+            len(row.cells) > 1
+            and len(cells) == 1
+            and cells[0][0] <= grid.bbox[0] + 1
+            and cells[0][2] >= grid.bbox[2] - 1
+        ):
             bands += 1
         else:
             break
@@ -263,8 +288,12 @@ def _title_bands(grid: Table) -> int:
 
 def _frames(outer: tuple[float, ...], inner: tuple[float, ...], slack: float = 1.0) -> bool:
     """`outer` encloses `inner` and is larger: a frame around a grid."""
-    encloses = (outer[0] - slack <= inner[0] and outer[1] - slack <= inner[1]
-                and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+    encloses = (
+        outer[0] - slack <= inner[0]
+        and outer[1] - slack <= inner[1]
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
     return encloses and _area(outer) > _area(inner) + slack
 
 
