@@ -70,7 +70,8 @@ class _ProgressHandler(logging.Handler):
         return None
 
 
-@dg.logger(description="One line per step and check, for the budget-warehouse command.")
+# Dagster's overloads of `logger` do not admit a description alone; the runtime does.
+@dg.logger(description="One line per step and check, for the budget-warehouse command.")  # type: ignore[call-overload]
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     # Step events arrive at DEBUG; the handler picks what to show.
     logger = logging.Logger("budget-warehouse", level=logging.DEBUG)

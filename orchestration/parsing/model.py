@@ -9,8 +9,8 @@ import polars as pl
 from .amounts import AMOUNT_DTYPE
 from .issues import Issue
 
-TEXT = pl.String
-LINE = pl.Int32
+TEXT = pl.String()
+LINE = pl.Int32()
 # Indicator targets are counts, percentages and 万元 alike: a number, not an amount.
 TARGET_DTYPE = pl.Decimal(20, 6)
 

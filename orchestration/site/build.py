@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -815,7 +815,7 @@ def _section(anchor: str, title: str, caption: str, body: str, raw_caption: bool
 def _table(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
-    numeric: set[int] = frozenset(),
+    numeric: Collection[int] = (),
     escape: bool = True,
 ) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -382,9 +383,7 @@ def registered(
         con.unregister(name)
 
 
-def scalar(
-    con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None
-) -> object:
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None) -> Any:
     """The first value of a query's result, or None. Reads the whole result: DuckDB 2.0
     refuses further statements on a connection whose last result was only partly fetched."""
     rows = con.execute(sql, parameters or []).fetchall()

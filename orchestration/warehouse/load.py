@@ -222,7 +222,7 @@ def read_file(file: DocumentFile, data: bytes, cache_dir: Path | None = None) ->
     try:
         source_format = SourceFormat.of(file.path.name)
         extracted = None
-        if source_format not in (None, SourceFormat.TXT):
+        if source_format is not None and source_format is not SourceFormat.TXT:
             sha256 = hashlib.sha256(data).hexdigest()
             extraction = extract(
                 data, file.document_id, source_format, sha256=sha256, cache_dir=cache_dir

@@ -163,7 +163,7 @@ def load_crosswalk(
     problems = _crosswalk_problems(con, seeded + user)
     if problems:
         raise ReferenceFileError(problems)
-    frame = _frame(user, CROSSWALK_COLUMNS, {"from_year": pl.Int32})
+    frame = _frame(user, CROSSWALK_COLUMNS, {"from_year": pl.Int32()})
     _replace(con, "config.user_classification_crosswalk", frame)
     return frame
 
@@ -179,7 +179,7 @@ def load_department_renames(
         problems = _merge_problems(con, seeded + user)
     if problems:
         raise ReferenceFileError(problems)
-    frame = _frame(user, RENAME_COLUMNS, {"effective_year": pl.Int32})
+    frame = _frame(user, RENAME_COLUMNS, {"effective_year": pl.Int32()})
     _replace(con, "config.user_department_renames", frame)
     return frame
 
@@ -310,10 +310,11 @@ def _merge_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list[str
         if len(names) > 1:
             merged.setdefault((key, tuple(sorted(names))), []).append(year)
     problems = []
-    for (key, names), years in merged.items():
-        where = ", ".join(first_row[name].where() for name in names if name in first_row)
+    for (key, merged_names), years in merged.items():
+        where = ", ".join(first_row[name].where() for name in merged_names if name in first_row)
         problems.append(
-            f"{where}: the renames merge {' and '.join(names)} into {key}, but each published "
+            f"{where}: the renames merge {' and '.join(merged_names)} into {key}, but each "
+            "published "
             f"a document for {', '.join(map(str, years))}: one department's year would count "
             "twice. A rename is for one department under a new name; record a merger of "
             "departments by keeping their names"
@@ -324,8 +325,8 @@ def _merge_problems(con: duckdb.DuckDBPyConnection, rows: list[Row]) -> list[str
 def _frame(
     rows: list[Row], columns: tuple[str, ...], integers: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    schema = {c: integers.get(c, pl.String) for c in columns}
-    schema |= {"source_file": pl.String, "source_line": pl.Int32}
+    schema = {c: integers.get(c, pl.String()) for c in columns}
+    schema |= {"source_file": pl.String(), "source_line": pl.Int32()}
     records = [
         {
             **{c: (int(r.values[c]) if c in integers else r.values[c] or None) for c in columns},

@@ -1,14 +1,16 @@
 -- The repository's crosswalk (dbt seed) and the user's own file, validated before dbt runs.
 
 with seeded as (
-    select classification, from_year, from_code, to_code, method, share, note,
-           'dbt seed classification_crosswalk' as source
+    select
+        classification, from_year, from_code, to_code, method, share, note,
+        'dbt seed classification_crosswalk' as source
     from {{ ref('classification_crosswalk') }}
 ),
 
 from_user as (
-    select classification, from_year, from_code, to_code, method, share, note,
-           source_file || ':' || source_line as source
+    select
+        classification, from_year, from_code, to_code, method, share, note,
+        source_file || ':' || source_line as source
     from {{ source('config', 'user_classification_crosswalk') }}
 ),
 

@@ -10,8 +10,9 @@ expenditure as (
 ),
 
 combined as (
-    select document_id, 'government' as scope, 'government_economic' as classification,
-           gov_econ_code as code, total
+    select
+        document_id, 'government' as scope, 'government_economic' as classification,
+        gov_econ_code as code, total
     from expenditure
     union all
     select document_id, 'department', 'department_economic', dept_econ_code, total

@@ -6,8 +6,9 @@ with years as (
 
 figures as (
     unpivot (
-        select document_id, total, outbound_travel, reception, vehicles_total,
-               vehicle_purchase, vehicle_operation
+        select
+            document_id, total, outbound_travel, reception, vehicles_total,
+            vehicle_purchase, vehicle_operation
         from {{ ref('stg_three_public') }}
     )
     on total, outbound_travel, reception, vehicles_total, vehicle_purchase, vehicle_operation

@@ -34,8 +34,9 @@ final as (
         results.checked_at
     from results
     inner join documents
-        on results.document_id = documents.document_id
-        and results.source_sha256 = documents.source_sha256
+        on
+            results.document_id = documents.document_id
+            and results.source_sha256 = documents.source_sha256
     -- the gate's record that it checked a version is bookkeeping, not a check
     where results.check_name != 'gate'
 )

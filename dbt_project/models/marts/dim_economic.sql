@@ -21,7 +21,8 @@ printed_names as (
 ),
 
 levels as (
-    select * from (values
+    select * from (
+        values
         ('government', 'category', 3), ('government', 'subcategory', 5),
         ('department', 'category', 3), ('department', 'subcategory', 5),
         ('department', 'item', 7)
@@ -35,13 +36,16 @@ codes as (
         levels.level,
         min(documents.fiscal_year) as first_year,
         max(documents.fiscal_year) as last_year,
-        string_agg(distinct documents.fiscal_year::varchar, ','
-                   order by documents.fiscal_year::varchar) as years
+        string_agg(
+            distinct documents.fiscal_year::varchar, ','
+            order by documents.fiscal_year::varchar
+        ) as years
     from printed_names
     inner join documents on documents.document_id = printed_names.document_id
     inner join levels
-        on levels.econ_kind = printed_names.econ_kind
-        and length(printed_names.code) >= levels.digits
+        on
+            levels.econ_kind = printed_names.econ_kind
+            and length(printed_names.code) >= levels.digits
     where printed_names.code is not null
     group by all
 ),

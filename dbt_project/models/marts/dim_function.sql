@@ -39,8 +39,10 @@ codes as (
         levels.level,
         min(documents.fiscal_year) as first_year,
         max(documents.fiscal_year) as last_year,
-        string_agg(distinct documents.fiscal_year::varchar, ','
-                   order by documents.fiscal_year::varchar) as years
+        string_agg(
+            distinct documents.fiscal_year::varchar, ','
+            order by documents.fiscal_year::varchar
+        ) as years
     from used
     inner join documents on documents.document_id = used.document_id
     inner join levels on length(used.code) >= levels.digits

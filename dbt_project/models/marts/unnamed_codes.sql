@@ -2,8 +2,9 @@
 -- their name. Add them to dbt_project/seeds/ref_*.csv.
 
 with functions as (
-    select 'function' as classification, function_code as code, level, first_year, last_year,
-           years
+    select
+        'function' as classification, function_code as code, level, first_year, last_year,
+        years
     from {{ ref('dim_function') }}
     where name is null
 ),

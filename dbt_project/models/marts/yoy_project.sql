@@ -32,7 +32,8 @@ indicators as (
         -- A project may print the same indicator more than once (one per sub-activity):
         -- the n-th occurrence this year is compared with the n-th last year.
         row_number() over (
-            partition by years.department_key, years.fiscal_year, indicators.project_code,
+            partition by
+                years.department_key, years.fiscal_year, indicators.project_code,
                 indicators.level1, indicators.level2, indicators.level3
             order by indicators.source_line
         ) as occurrence,
@@ -56,15 +57,17 @@ changed_targets as (
         count(*) filter (where current_year.target <> prior_year.target) as targets_changed
     from indicators as current_year
     inner join compared
-        on compared.department_key = current_year.department_key
-        and compared.fiscal_year = current_year.fiscal_year
-        and compared.code = current_year.project_code
+        on
+            compared.department_key = current_year.department_key
+            and compared.fiscal_year = current_year.fiscal_year
+            and compared.code = current_year.project_code
     inner join indicators as prior_year
-        on prior_year.department_key = current_year.department_key
-        and prior_year.fiscal_year = compared.prior_fiscal_year
-        and prior_year.project_code = current_year.project_code
-        and prior_year.indicator = current_year.indicator
-        and prior_year.occurrence = current_year.occurrence
+        on
+            prior_year.department_key = current_year.department_key
+            and prior_year.fiscal_year = compared.prior_fiscal_year
+            and prior_year.project_code = current_year.project_code
+            and prior_year.indicator = current_year.indicator
+            and prior_year.occurrence = current_year.occurrence
     group by all
 )
 
@@ -85,22 +88,27 @@ select
     current_project.amount_flags
 from compared
 left join projects as current_project
-    on current_project.department_key = compared.department_key
-    and current_project.fiscal_year = compared.fiscal_year
-    and current_project.project_code = compared.code
+    on
+        current_project.department_key = compared.department_key
+        and current_project.fiscal_year = compared.fiscal_year
+        and current_project.project_code = compared.code
 left join projects as prior_project
-    on prior_project.department_key = compared.department_key
-    and prior_project.fiscal_year = compared.prior_fiscal_year
-    and prior_project.project_code = compared.code
+    on
+        prior_project.department_key = compared.department_key
+        and prior_project.fiscal_year = compared.prior_fiscal_year
+        and prior_project.project_code = compared.code
 left join indicator_counts as current_count
-    on current_count.department_key = compared.department_key
-    and current_count.fiscal_year = compared.fiscal_year
-    and current_count.project_code = compared.code
+    on
+        current_count.department_key = compared.department_key
+        and current_count.fiscal_year = compared.fiscal_year
+        and current_count.project_code = compared.code
 left join indicator_counts as prior_count
-    on prior_count.department_key = compared.department_key
-    and prior_count.fiscal_year = compared.prior_fiscal_year
-    and prior_count.project_code = compared.code
+    on
+        prior_count.department_key = compared.department_key
+        and prior_count.fiscal_year = compared.prior_fiscal_year
+        and prior_count.project_code = compared.code
 left join changed_targets
-    on changed_targets.department_key = compared.department_key
-    and changed_targets.fiscal_year = compared.fiscal_year
-    and changed_targets.project_code = compared.code
+    on
+        changed_targets.department_key = compared.department_key
+        and changed_targets.fiscal_year = compared.fiscal_year
+        and changed_targets.project_code = compared.code

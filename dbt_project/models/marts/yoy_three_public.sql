@@ -5,7 +5,8 @@ with compared as (
 ),
 
 names as (
-    select * from (values
+    select * from (
+        values
         ('total', '“三公”经费合计'),
         ('outbound_travel', '因公出国（境）费用'),
         ('reception', '公务接待费'),

@@ -4,13 +4,13 @@
     the run report's site reads, and a decode table for BI tools. -#}
 with codes (kind, code) as (
     values
-        ('status', 'new'), ('status', 'continuing'), ('status', 'discontinued'),
-        ('status', 'remapped'),
-        ('level', 'category'), ('level', 'subcategory'), ('level', 'item'),
-        ('fund_scope', 'all_funds'), ('fund_scope', 'general_public_budget'),
-        ('econ_kind', 'government'), ('econ_kind', 'department'),
-        ('fund_group', 'current_year'), ('fund_group', 'carryover'), ('fund_group', 'total'),
-        ('document_status', 'published'), ('document_status', 'rejected')
+    ('status', 'new'), ('status', 'continuing'), ('status', 'discontinued'),
+    ('status', 'remapped'),
+    ('level', 'category'), ('level', 'subcategory'), ('level', 'item'),
+    ('fund_scope', 'all_funds'), ('fund_scope', 'general_public_budget'),
+    ('econ_kind', 'government'), ('econ_kind', 'department'),
+    ('fund_group', 'current_year'), ('fund_group', 'carryover'), ('fund_group', 'total'),
+    ('document_status', 'published'), ('document_status', 'rejected')
 )
 
 select

@@ -91,7 +91,7 @@ def page_ranges(pages: list[int]) -> str:
     for page in sorted(set(pages)):
         if start is None:
             start = previous = page
-        elif page == previous + 1:
+        elif previous is not None and page == previous + 1:
             previous = page
         else:
             ranges.append(f"{start}" if start == previous else f"{start}-{previous}")

@@ -99,7 +99,7 @@ def extract_pdf(data: bytes, file: str) -> ExtractedDocument:
         for survey in surveys:
             if not survey.has_text:
                 continue
-            if survey.may_hold_grid:
+            if survey.may_hold_grid and pdf is not None:
                 page = pdf.pages[survey.number - 1]
                 try:
                     if read_ruled_page(page, survey.number, document, unmapped):
