@@ -125,8 +125,8 @@ def gate_verdicts(
             # One evaluation per document partition: Dagster's AssetCheckResult has no
             # partition, so the evaluation event is logged as such.
             # Dagster's annotation is narrower than what log_event accepts at run time.
-            context.op_execution_context.log_event(  # type: ignore[arg-type]
-                dg.AssetCheckEvaluation(
+            context.op_execution_context.log_event(
+                dg.AssetCheckEvaluation(  # type: ignore[arg-type]
                     asset_key=raw_documents.key,
                     check_name=prop.name,
                     passed=mine.is_empty(),

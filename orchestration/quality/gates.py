@@ -27,7 +27,14 @@ from orchestration.parsing.amounts import AMOUNT_DTYPE
 from orchestration.settings import EXPECTATIONS_DIR
 from orchestration.warehouse.database import query_frame, registered
 
-from .suites import FEN_PER_WAN, Check, FormatSuite, Identity, load_checks
+from .suites import (
+    FEN_PER_WAN,
+    Check,
+    FormatExpectation,
+    FormatSuite,
+    Identity,
+    load_checks,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,21 +217,23 @@ def _gate_chunk(
 # --- what is compared ---------------------------------------------------------------------
 
 
-_IDENTITY_COLUMNS: dict[str, pl.DataType] = {
-    "check_name": pl.String(),
-    "identity": pl.String(),
-    "document_id": pl.String(),
-    "table_no": pl.String(),
-    "source_line": pl.Int32(),
-    "item": pl.String(),
-    "left_side": pl.Decimal(38, 6),
-    "right_side": pl.Decimal(38, 6),
-    "difference": pl.Decimal(38, 6),
-    "difference_fen": pl.Int64(),
-    "other_table_no": pl.String(),
-    "other_line": pl.Int32(),
-    "statement": pl.String(),
-}
+_IDENTITY_COLUMNS = pl.Schema(
+    {
+        "check_name": pl.String(),
+        "identity": pl.String(),
+        "document_id": pl.String(),
+        "table_no": pl.String(),
+        "source_line": pl.Int32(),
+        "item": pl.String(),
+        "left_side": pl.Decimal(38, 6),
+        "right_side": pl.Decimal(38, 6),
+        "difference": pl.Decimal(38, 6),
+        "difference_fen": pl.Int64(),
+        "other_table_no": pl.String(),
+        "other_line": pl.Int32(),
+        "statement": pl.String(),
+    }
+)
 
 
 # BIGINT holds every DECIMAL(18,6) amount as fen (at most 10^18 - 1), but not every difference
@@ -378,16 +387,7 @@ class _Validator:
                 define(
                     f"{check.name}_{suite.table}",
                     [
-                        # GX types its expectations' fields one by one; these come from YAML.
-                        get_expectation_impl(e.type)(  # type: ignore[arg-type]
-                            **e.kwargs,
-                            meta={"description": e.description},
-                            **(
-                                {"row_condition": Column(e.where[0]).is_in(list(e.where[1]))}
-                                if e.where
-                                else {}
-                            ),
-                        )
+                        get_expectation_impl(e.type)(**_expectation_options(e, Column))
                         for e in suite.expectations
                     ],
                 )
@@ -401,6 +401,19 @@ class _Validator:
     def build_data_docs(self) -> None:
         if self.data_docs:
             self.context.build_data_docs()
+
+
+def _expectation_options(expectation: FormatExpectation, column: Any) -> dict[str, Any]:
+    """A format expectation's GX arguments, from its YAML: its own, the sentence a failure
+    message uses, and the condition on the rows it checks."""
+    options: dict[str, Any] = {
+        **expectation.kwargs,
+        "meta": {"description": expectation.description},
+    }
+    if expectation.where:
+        where_column, values = expectation.where
+        options["row_condition"] = column(where_column).is_in(list(values))
+    return options
 
 
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:

@@ -499,7 +499,7 @@ def _movers(data: _Data, functions: pl.DataFrame, codes: dict[str, str]) -> str:
             "没有可比较的上一年度（该部门只有一个年度的数据）。",
             "",
         )
-    latest = moved["fiscal_year"].max()
+    latest = int(moved["fiscal_year"].max())  # type: ignore[arg-type]  # not empty here
     charted = moved.filter(pl.col("fiscal_year") == latest).head(MOVERS_CHARTED)
     in_latest = moved.filter(pl.col("fiscal_year") == latest).height
     bars = list(reversed(charted.rows(named=True)))
