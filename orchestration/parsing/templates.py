@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .grid import Column, column
-from .layout import TABLE_NAMES
+from .layout import REQUIRED_TABLES, TABLE_NAMES
 from .text import normalise_label, split_cells
 
 
@@ -54,10 +54,13 @@ class TemplateProfile:
     template: Template
     tables: tuple[TemplateTable, ...]
     codes: CodePrinting
-    # The unit a table prints in, when a table states none (every Shanghai table states it).
-    # Amounts are stored as exact 万元 whatever the unit (元 integers divide exactly).
     title: re.Pattern[str] | None = None  # year and table name of a title line
     department: re.Pattern[str] | None = None  # department and unit of the line below a title
+    # Each printed figure rounded on its own to its last printed digit (Shanghai prints whole 元
+    # of amounts kept in fen): a printed total may then differ from the sum of its printed
+    # parts by half a unit of that digit per figure. False: the figures are exact (Beijing's
+    # six decimals of 万元), and so must add up exactly.
+    rounded: bool = False
     # Column rules by national table, where the template's headers differ from Beijing's.
     columns: dict[str, list[Column]] = field(default_factory=dict)
 
@@ -83,8 +86,7 @@ def _titles(*titles: str) -> tuple[str, ...]:
 BEIJING = TemplateProfile(
     template=Template.BEIJING,
     tables=tuple(
-        TemplateTable(no, _titles(name), required=no in ("01", "02", "03", "04", "05", "06",
-                                                          "09", "13"))
+        TemplateTable(no, _titles(name), required=no in REQUIRED_TABLES)
         for no, name in TABLE_NAMES.items()
     ),
     codes=CodePrinting.CODE_NAME_CELL,
@@ -112,6 +114,7 @@ SHANGHAI = TemplateProfile(
         TemplateTable("09", _titles("部门“三公”经费和机关运行经费预算表")),
     ),
     codes=CodePrinting.SEPARATE_COLUMNS,
+    rounded=True,
     # The year is printed in the title ("2025年部门支出预算总表"), except in some 三公 titles,
     # which print it in the column header; a contents line ("1. 2025年…") is not a title.
     title=re.compile(r"^(?:(?P<year>\d{4})年度?)?(?P<name>\S+表)$"),
@@ -144,6 +147,7 @@ SHANGHAI = TemplateProfile(
 PROFILES: tuple[TemplateProfile, ...] = (BEIJING, SHANGHAI)
 PROFILE_OF: dict[Template, TemplateProfile] = {p.template: p for p in PROFILES}
 
+_HEADER_YEAR = re.compile(r"^\s*\d{4}\s*年度?(?=\D*$)")
 _TITLE_LIKE = re.compile(r"表(?:[(（]续[)）])?$")
 
 
@@ -212,6 +216,10 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
             departments.add(department.group("department"))
             out.append(f"金额单位：{department.group('unit')}")
             continue
+        # A column header that begins with the year ("2024年“三公”经费预算数", where the title
+        # has none) is known by its words: the year is the document's, stated in its titles.
+        cells = [_HEADER_YEAR.sub("", cell) if _HEADER_YEAR.match(cell) else cell
+                 for cell in cells]
         if code_columns and cells and normalise_label(cells[0]) in ("合计", "总计") \
                 and len(cells) - 1 == width - code_columns - 1:
             # The extractor merges a total row's label cells when the row sits alone on its
@@ -266,7 +274,10 @@ def _join_code(parts: list[str]) -> str:
     the level row."""
     stripped = [part.strip() for part in parts]
     if all(part.isdigit() or not part for part in stripped) and any(stripped):
-        return "".join(stripped)
+        # 款 and 项 are two digits in the national classification; a published table that
+        # lost the leading zero (Excel's number format: 2024 万里街道 prints 301 | 2 津贴补贴)
+        # gets it back.
+        return stripped[0] + "".join(part.zfill(2) for part in stripped[1:] if part)
     return next((part for part in stripped if part), "")
 
 
@@ -278,13 +289,3 @@ def leaf_codes(codes: list[str | None]) -> list[bool]:
         bool(code) and not any(other != code and other.startswith(code) for other in present)
         for code in codes
     ]
-
-
-# A printed figure rounded to the unit of its last digit is off by at most half that unit; an
-# identity over n rounded figures may differ by n half units. The tolerance is stated per
-# template, in 万元 per rounded figure: Beijing prints 6 decimals of 万元 and Shanghai whole 元
-# or fen, both exact in 万元 (DECIMAL(18,6)), so both are exact.
-ROUNDING_PER_FIGURE_WAN: dict[Template, Decimal] = {
-    Template.BEIJING: Decimal(0),
-    Template.SHANGHAI: Decimal(0),
-}

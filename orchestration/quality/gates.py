@@ -27,7 +27,7 @@ from orchestration.parsing.amounts import AMOUNT_DTYPE
 from orchestration.settings import EXPECTATIONS_DIR
 from orchestration.warehouse.database import query_frame, registered
 
-from .suites import FEN_PER_WAN, Check, FormatSuite, Identity, load_checks
+from .suites import FEN_PER_WAN, Check, FormatExpectation, FormatSuite, Identity, load_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,12 +255,22 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
                other_table_no::varchar as other_table_no,
                other_line::integer as other_line
         from ({identity.sql}) as compared
+        {_of_templates(identity.templates)}
         order by document_id, table_no, source_line, item
         """,
         [identity.name, identity.name],
     )
     return frame.with_columns(pl.lit(identity.statement).alias("statement")).cast(
         _IDENTITY_COLUMNS)
+
+
+def _of_templates(templates: tuple[str, ...]) -> str:
+    """The filter to documents of these templates (none: every document)."""
+    if not templates:
+        return ""
+    listed = ", ".join(f"'{template}'" for template in templates)
+    return ("where document_id in (select document_id from raw.documents "
+            f"where template in ({listed}))")
 
 
 def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataFrame:
@@ -281,9 +291,12 @@ def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataF
             columns.append(f"{name}::varchar as {name}")
         else:
             columns.append(name)
+    if any(e.templates for e in suite.expectations):
+        columns.append("(select d.template from raw.documents d "
+                       "where d.document_id = t.document_id) as template")
     return query_frame(
         con,
-        f"select document_id, {', '.join(columns)} from raw.{suite.table} "
+        f"select document_id, {', '.join(columns)} from raw.{suite.table} t "
         "where document_id in (select document_id from checked) "
         "order by document_id, source_line",
     )
@@ -349,8 +362,7 @@ class _Validator:
                     get_expectation_impl(e.type)(
                         **e.kwargs,
                         meta={"description": e.description},
-                        **({"row_condition": Column(e.where[0]).is_in(list(e.where[1]))}
-                           if e.where else {}),
+                        **_row_condition(Column, e),
                     )
                     for e in suite.expectations
                 ])
@@ -362,6 +374,21 @@ class _Validator:
     def build_data_docs(self) -> None:
         if self.data_docs:
             self.context.build_data_docs()
+
+
+def _row_condition(column: Any, expectation: FormatExpectation) -> dict[str, Any]:
+    """GX's row condition for an expectation restricted to some rows or templates."""
+    conditions = []
+    if expectation.where:
+        conditions.append(column(expectation.where[0]).is_in(list(expectation.where[1])))
+    if expectation.templates:
+        conditions.append(column("template").is_in(list(expectation.templates)))
+    if not conditions:
+        return {}
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition = condition & other
+    return {"row_condition": condition}
 
 
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
