@@ -49,8 +49,8 @@ def parse_document(
         found = printed_titles(lines)
         raise _unreadable(Issue(
             source_file,
-            "no budget tables of a known template (" + ", ".join(p.template for p in PROFILES)
-            + "): no title line like «预算01表 收支总表» or «2025年部门支出预算总表»; "
+            "no budget tables found: no title line like «预算01表 收支总表» (or of another "
+            "known template: " + ", ".join(p.template for p in PROFILES) + "); "
             + (f"titles found: {'; '.join(found[:12])}" if found else "no table titles found"),
             check_name="structure"), extracted)
 
