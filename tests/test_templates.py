@@ -14,12 +14,11 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from conftest import SEED, SEED_ID, CliRun, make_raw_dir, rows, run_cli
 
 from orchestration.parsing import parse_document
 from orchestration.parsing.templates import SHANGHAI, Template, match_profile, normalise
 from orchestration.settings import PROJECT_ROOT
-
-from conftest import SEED, SEED_ID, CliRun, make_raw_dir, rows, run_cli
 
 REAL = PROJECT_ROOT.parent / "shared" / "real-documents"
 SHANGHAI_BUDGETS = REAL / "shanghai-putuo" / "budget"
