@@ -269,3 +269,64 @@ def test_a_parent_row_beyond_the_rounding_allowance_rejects() -> None:
         "total of 208 社会保障和就业支出: the row prints 0.001300 万元 but its 1 items add up "
         "to 0.001000 万元, difference 0.000300 万元, beyond the rounding allowance 0.0001 万元 "
         "(shanghai: 2 figures each rounded to 0.0001 万元)")
+
+
+def _shanghai_text(basic_in_06: str) -> str:
+    """A small document in Shanghai's layout (the real ones' titles, headers and units), its
+    06 合计 given; 05's 基本支出 合计 is 10 元."""
+    function_header = [
+        "项目\t\t\t\t{}\t\t",
+        "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出",
+        "类\t款\t项\t\t\t\t",
+        "208\t\t\t社会保障和就业支出\t10\t10\t0",
+        "208\t05\t\t行政事业单位养老支出\t10\t10\t0",
+        "208\t05\t06\t机关事业单位职业年金缴费支出\t10\t10\t0",
+        "合计\t\t\t\t10\t10\t0",
+    ]
+    lines = ["2025年部门支出预算总表", "编制部门：上海市普陀区某局 单位：元"]
+    lines += [line.format("支出预算") for line in function_header]
+    lines += ["", "2025年部门一般公共预算支出功能分类预算表", "编制部门：上海市普陀区某局 单位：元"]
+    lines += [line.format("一般公共预算支出") for line in function_header]
+    lines += ["", "2025年部门一般公共预算基本支出部门预算经济分类预算表",
+              "编制部门：上海市普陀区某局 单位：元",
+              "项目\t\t\t一般公共预算基本支出\t\t",
+              "部门预算经济分类科目编码\t\t经济分类科目名称\t合计\t人员经费\t公用经费",
+              "类\t款\t\t\t\t",
+              f"301\t\t工资福利支出\t{basic_in_06}\t{basic_in_06}\t0",
+              f"301\t01\t基本工资\t{basic_in_06}\t{basic_in_06}\t0",
+              f"合计\t\t\t{basic_in_06}\t{basic_in_06}\t0"]
+    lines += ["", "2025年部门“三公”经费和机关运行经费预算表",
+              "编制部门：上海市普陀区某局 单位:万元",
+              "“三公”经费预算数\t\t\t\t\t\t机关运行经费预算数",
+              "合计\t因公出国(境)费\t公务接待费\t公务用车购置及运行费\t\t\t",
+              "\t\t\t小计\t购置费\t运行费\t",
+              "1.35\t0\t1.35\t0\t0\t0\t4.5"]
+    for title in ("部门财务收支预算总表", "部门收入预算总表", "部门财政拨款收支预算总表"):
+        # Required but not read yet: their lines are counted as not_read.
+        lines += ["", f"2025年{title}", "编制部门：上海市普陀区某局 单位：元",
+                  "收入总计\t10\t支出总计\t10"]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_shanghai_identity_of_06_against_05_rejects_a_difference(tmp_path) -> None:
+    from orchestration.quality.gate import gate_documents
+    from orchestration.warehouse.database import connect, ensure_schema
+    from orchestration.warehouse.discovery import DocumentFile
+    from orchestration.warehouse.load import read_file, store_documents
+
+    documents = {"good": _shanghai_text("10"), "bad": _shanghai_text("11")}
+    files = [(DocumentFile(f"2025/{name}.txt", tmp_path / f"{name}.txt", 2025), text.encode())
+             for name, text in documents.items()]
+    with connect(tmp_path / "work.duckdb") as con:
+        ensure_schema(con)
+        store_documents(con, [read_file(file, data) for file, data in files], run_id="t")
+        gate_documents(con, [file.document_id for file, _ in files], run_id="t",
+                       data_docs_dir=None)
+        verdicts = dict(rows(con, "select document_id, status from raw.document_verdicts"))
+        failed = rows(con, "select document_id, identity, source_line, message "
+                           "from raw.check_results where not success and rejects")
+    assert verdicts == {"2025/good.txt": "published", "2025/bad.txt": "rejected"}
+    [(document_id, identity, line, message)] = failed
+    # 06 合计 (line 28) prints 11 元 against 05's 基本支出 合计 of 10 元.
+    assert (document_id, identity, line) == ("2025/bad.txt", "06.basic_total_vs_05", 28)
+    assert "0.001100" in message and "0.001000" in message
