@@ -330,3 +330,16 @@ def test_the_shanghai_identity_of_06_against_05_rejects_a_difference(tmp_path) -
     # 06 合计 (line 28) prints 11 元 against 05's 基本支出 合计 of 10 元.
     assert (document_id, identity, line) == ("2025/bad.txt", "06.basic_total_vs_05", 28)
     assert "0.001100" in message and "0.001000" in message
+
+
+def test_parent_rows_name_their_codes_as_printed(marts: duckdb.DuckDBPyConnection) -> None:
+    # 2025 万里 p.17 «212 01 城乡社区管理事务» and p.27 (06) «301 工资福利支出»: names printed
+    # on parent rows only, which name those levels in the dimensions.
+    names = dict(rows(marts, "select function_code, name from marts.dim_function "
+                             "where function_code in ('212', '21201')"))
+    assert names == {"212": "城乡社区支出", "21201": "城乡社区管理事务"}
+    [(name, source)] = rows(marts, "select name, name_source from marts.dim_economic "
+                                   "where econ_kind = 'department' and econ_code = '30102'")
+    # 2024 p.29 and 2025 p.27 print «301 | 02 (2024: 2) | 津贴补贴».
+    assert (name, source) == ("津贴补贴", "document")
+    assert rows(marts, "select count(*) from marts.unnamed_codes")[0][0] == 0

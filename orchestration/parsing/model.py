@@ -170,6 +170,17 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
         "flags": TEXT,
     },
+    # Codes a template prints as parent rows above its items (Shanghai's 类 and 款), with the
+    # names as printed: their amounts are the items' sum (checked by the parser), their names
+    # name the levels in dim_function and dim_economic.
+    "printed_codes": {
+        "table_no": TEXT,
+        "classification": TEXT,  # function | department_economic
+        "code": TEXT,
+        "name": TEXT,
+        "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
+    },
     # The printed 合计 rows, one row per amount column, for the "合计 = sum of rows" identities.
     "table_totals": {
         "table_no": TEXT,

@@ -165,6 +165,14 @@ class _Reader:
         amounts = [column for column, dtype in frame.schema.items() if dtype == AMOUNT_DTYPE]
         leaves = leaf_codes(frame[code].to_list())
         rows = frame.to_dicts()
+        self.result.frames["printed_codes"] = pl.DataFrame(
+            [{"table_no": self.table_no,
+              "classification": "function" if code == "function_code" else "department_economic",
+              "code": row[code], "name": row[name], "source_line": row["source_line"],
+              "source_page": None}
+             for row, leaf in zip(rows, leaves, strict=True) if not leaf and row[code]],
+            schema=RAW_TABLES["printed_codes"],
+        )
         for row, leaf in zip(rows, leaves, strict=True):
             if leaf or not row[code]:
                 continue
