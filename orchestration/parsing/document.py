@@ -11,14 +11,15 @@ import polars as pl
 
 from .extract import ExtractedDocument
 from .issues import DocumentError, Issue
-from .layout import REQUIRED_TABLES, TABLE_NAMES, split_sections
+from .layout import TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument
 from .tables import read_section
+from .templates import BEIJING, PROFILES, match_profile, normalise, printed_titles
 from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 def parse_document(
@@ -42,11 +43,22 @@ def parse_document(
         lines, encoding, line_ending = list(extracted.lines), None, None
     controls = remove_controls(lines)
     preamble, sections = split_sections(lines)
+    profile, titled = BEIJING, None
+    if not sections and (matched := match_profile(lines)) is not None:
+        # Another template: its lines in the national layout, same numbers (and pages).
+        profile, titled = matched, normalise(lines, matched)
+        lines = titled.lines
+        preamble, sections = split_sections(lines)
     if not sections:
+        found = printed_titles(lines)
         raise _unreadable(
             Issue(
                 source_file,
-                "no budget tables found: no title line like «预算01表 收支总表»",
+                "no budget tables found: no title line like «预算01表 收支总表» (or of another "
+                "known template: "
+                + ", ".join(p.template for p in PROFILES)
+                + "); "
+                + (f"titles found: {'; '.join(found[:12])}" if found else "no table titles found"),
                 check_name="structure",
             ),
             extracted,
@@ -99,7 +111,10 @@ def parse_document(
             kinds.update({line.no: "not_understood" for line in section.lines})
             continue
         seen[section.table_no] = section.title_line
-        result = read_section(section, source_file, project_spending)
+        if section.table_no not in profile.read_tables:
+            kinds.update({line.no: "not_read" for line in section.lines})
+            continue
+        result = read_section(section, source_file, project_spending, profile)
         kinds.update(result.kinds)
         issues.extend(result.issues)
         units |= result.units
@@ -122,7 +137,20 @@ def parse_document(
         )
         for number, printed in controls.items()
     )
-    missing = [t for t in REQUIRED_TABLES if t not in seen]
+    missing = [t for t in profile.required_tables if t not in seen]
+    if titled is not None:
+        # Templates without table 13 print the year and department in each table's title
+        # lines (templates.normalise).
+        year, department = titled.fiscal_year, titled.department_name
+        if year is None or department is None:
+            issues.append(
+                Issue(
+                    source_file,
+                    f"the {profile.template} template's title lines do not state one "
+                    f"year and one department (found year {year}, department {department})",
+                    check_name="structure",
+                )
+            )
     if "13" in missing:
         last = sections[-1]
         raise _unreadable(
@@ -150,8 +178,9 @@ def parse_document(
         issues.append(
             Issue(
                 source_file,
-                f"the document is for {year} (table 13) but sits in the folder for {folder_year}",
-                "13",
+                f"the document is for {year} ({'table 13' if titled is None else 'its titles'}) "
+                f"but sits in the folder for {folder_year}",
+                "13" if titled is None else None,
                 check_name="structure",
             )
         )
@@ -191,6 +220,7 @@ def parse_document(
         issues=issues,
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
+        template=profile.template.value,
     )
 
 

@@ -100,6 +100,8 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "vehicles_total": AMOUNT_DTYPE,
         "vehicle_purchase": AMOUNT_DTYPE,
         "vehicle_operation": AMOUNT_DTYPE,
+        # 机关运行经费, printed beside 三公 by Shanghai; NULL where the template has none
+        "agency_operation": AMOUNT_DTYPE,
         "source_line": LINE,
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
@@ -168,6 +170,17 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
         "flags": TEXT,
     },
+    # Codes a template prints as parent rows above its items (Shanghai's 类 and 款), with the
+    # names as printed: their amounts are the items' sum (checked by the parser), their names
+    # name the levels in dim_function and dim_economic.
+    "printed_codes": {
+        "table_no": TEXT,
+        "classification": TEXT,  # function | department_economic
+        "code": TEXT,
+        "name": TEXT,
+        "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
+    },
     # The printed 合计 rows, one row per amount column, for the "合计 = sum of rows" identities.
     "table_totals": {
         "table_no": TEXT,
@@ -184,7 +197,18 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     },
 }
 
-LINE_KINDS = ("row", "total", "title", "unit", "header", "blank", "note", "not_understood")
+# not_read: a line of a table its template's profile knows but no reader maps yet.
+LINE_KINDS = (
+    "row",
+    "total",
+    "title",
+    "unit",
+    "header",
+    "blank",
+    "note",
+    "not_read",
+    "not_understood",
+)
 
 
 def empty_frame(table: str) -> pl.DataFrame:
@@ -210,6 +234,7 @@ class ParsedDocument:
     issues: list[Issue] = field(default_factory=list)
     source_format: str = "txt"  # txt | pdf | xlsx | xls
     extractor: str | None = None  # the extraction's libraries and version (PDF, workbook)
+    template: str = "beijing"  # the template profile it was read with (templates.Template)
     # True when the extraction came from the cache, False when it ran; None for text.
     extraction_cached: bool | None = None
 

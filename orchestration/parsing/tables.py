@@ -29,6 +29,7 @@ from .performance import (
     read_project_table,
     read_transfer_table,
 )
+from .templates import BEIJING, CodePrinting, TemplateProfile, leaf_codes
 from .text import normalise_label
 from .vocabulary import function_category_code, revenue_source, split_ordinal
 
@@ -55,6 +56,9 @@ class _Reader:
     result: SectionResult
     unit: str | None = None
     project_spending: Decimal | None = None
+    profile: TemplateProfile = BEIJING
+    # 万元 of the last digit the table prints (its finest), known once its amounts are read.
+    last_digit_wan: Decimal | None = None
     _lines: dict[int, Line] = field(default_factory=dict)
 
     @property
@@ -109,6 +113,7 @@ class _Reader:
         return lines
 
     def grid(self, lines: list[Line], columns: list[Column] | Callable[..., list[Column]]) -> Grid:
+        columns = self.profile.columns.get(self.table_no, columns)
         grid = read_grid(lines, columns, file=self.file, table_no=self.table_no)
         self.result.kinds.update(grid.kinds)
         self.result.issues.extend(grid.issues)
@@ -137,6 +142,16 @@ class _Reader:
                     self.line(first),
                 )
                 return pl.DataFrame(schema=schema)
+            decimals = max(
+                (
+                    len(str(row[c]).rpartition(".")[2]) if "." in str(row[c]) else 0
+                    for row in rows
+                    for c in amount_columns
+                    if row[c]
+                ),
+                default=0,
+            )
+            self.last_digit_wan = Decimal(1).scaleb(-decimals - (4 if self.unit == "元" else 0))
             bad = convert_cells(rows, amount_columns, self.unit)
             for row, column_key, text in bad:
                 line = self.line(records[row]["source_line"])
@@ -159,6 +174,65 @@ class _Reader:
             {name: [row[name] for row in rows] for name in schema}, schema=text_schema
         )
         return frame.cast(schema)
+
+    def items_only(self, frame: pl.DataFrame, code: str, name: str) -> pl.DataFrame:
+        """The item rows of a table that prints every level of its codes (类, 款, 项): a parent
+        row must equal the sum of its items, and is not kept, so nothing is counted twice.
+
+        Where the profile rounds each figure on its own, the parent may differ from its items'
+        sum by half the last printed digit per figure (the parent and each item); a difference
+        within that allowance is reported as a warning with both figures, beyond it rejects."""
+        if self.profile.codes is not CodePrinting.SEPARATE_COLUMNS or frame.is_empty():
+            return frame
+        amounts = [column for column, dtype in frame.schema.items() if dtype == AMOUNT_DTYPE]
+        leaves = leaf_codes(frame[code].to_list())
+        rows = frame.to_dicts()
+        self.result.frames["printed_codes"] = pl.DataFrame(
+            [
+                {
+                    "table_no": self.table_no,
+                    "classification": "function"
+                    if code == "function_code"
+                    else "department_economic",
+                    "code": row[code],
+                    "name": row[name],
+                    "source_line": row["source_line"],
+                    "source_page": None,
+                }
+                for row, leaf in zip(rows, leaves, strict=True)
+                if not leaf and row[code]
+            ],
+            schema=RAW_TABLES["printed_codes"],
+        )
+        for row, leaf in zip(rows, leaves, strict=True):
+            if leaf or not row[code]:
+                continue
+            items = [
+                r
+                for r, is_leaf in zip(rows, leaves, strict=True)
+                if is_leaf and r[code].startswith(row[code])
+            ]
+            allowance = Decimal(0)
+            if self.profile.rounded and self.last_digit_wan is not None:
+                allowance = self.last_digit_wan / 2 * (len(items) + 1)
+            for amount in amounts:
+                printed = row[amount] or Decimal(0)
+                summed = sum((r[amount] or Decimal(0) for r in items), Decimal(0))
+                if printed == summed:
+                    continue
+                within = abs(printed - summed) <= allowance
+                self.issue(
+                    f"{amount} of {row[code]} {row[name]}: the row prints "
+                    f"{printed:,} 万元 but its {len(items)} items add up to "
+                    f"{summed:,} 万元, difference {printed - summed:,} 万元, "
+                    f"{'within' if within else 'beyond'} the rounding allowance "
+                    f"{allowance.normalize():,} 万元 ({self.profile.template}: "
+                    f"{len(items) + 1} figures each rounded to "
+                    f"{self.last_digit_wan.normalize() if self.last_digit_wan else 0} 万元)",
+                    self.line(row["source_line"]),
+                    rejects=not within,
+                )
+        return frame.filter(pl.Series(leaves))
 
     def totals(self, grid: Grid) -> pl.DataFrame:
         """The printed 合计 rows, one record per amount column."""
@@ -319,7 +393,9 @@ _EXPENDITURE_COLUMNS = [
 def read_expenditure(reader: _Reader) -> None:
     grid = reader.grid(reader.content(), _EXPENDITURE_COLUMNS)
     records = reader.rows(grid)
-    reader.result.frames["expenditure"] = reader.frame("expenditure", records)
+    reader.result.frames["expenditure"] = reader.items_only(
+        reader.frame("expenditure", records), "function_code", "function_name"
+    )
     reader.result.frames["table_totals"] = reader.totals(grid)
 
 
@@ -350,8 +426,8 @@ _FUND_COLUMNS = [
 def read_general_budget(reader: _Reader) -> None:
     grid = reader.grid(reader.content(), _GENERAL_BUDGET_COLUMNS)
     records = reader.rows(grid)
-    reader.result.frames["general_budget_expenditure"] = reader.frame(
-        "general_budget_expenditure", records
+    reader.result.frames["general_budget_expenditure"] = reader.items_only(
+        reader.frame("general_budget_expenditure", records), "function_code", "function_name"
     )
     reader.result.frames["table_totals"] = reader.totals(grid)
 
@@ -379,7 +455,9 @@ _BASIC_COLUMNS = [
 def read_basic(reader: _Reader) -> None:
     grid = reader.grid(reader.content(), _BASIC_COLUMNS)
     records = reader.rows(grid)
-    reader.result.frames["basic_expenditure"] = reader.frame("basic_expenditure", records)
+    reader.result.frames["basic_expenditure"] = reader.items_only(
+        reader.frame("basic_expenditure", records), "dept_econ_code", "dept_econ_name"
+    )
     reader.result.frames["table_totals"] = reader.totals(grid)
 
 
@@ -573,12 +651,19 @@ READERS: dict[str, Callable[[_Reader], None]] = {
 
 
 def read_section(
-    section: Section, file: str, project_spending: Decimal | None = None
+    section: Section,
+    file: str,
+    project_spending: Decimal | None = None,
+    profile: TemplateProfile = BEIJING,
 ) -> SectionResult:
     """Read one table section into frames; every line of it gets a kind. `project_spending`
-    is 03's 项目支出, which bounds the figures of 12."""
+    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in."""
     reader = _Reader(
-        file, section, SectionResult(section.table_no), project_spending=project_spending
+        file,
+        section,
+        SectionResult(section.table_no),
+        project_spending=project_spending,
+        profile=profile,
     )
     READERS[section.table_no](reader)
     return reader.result

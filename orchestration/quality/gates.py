@@ -283,11 +283,22 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
                other_table_no::varchar as other_table_no,
                other_line::integer as other_line
         from ({identity.sql}) as compared
+        {_of_templates(identity.templates)}
         order by document_id, table_no, source_line, item
         """,
         [identity.name, identity.name],
     )
     return frame.with_columns(pl.lit(identity.statement).alias("statement")).cast(_IDENTITY_COLUMNS)
+
+
+def _of_templates(templates: tuple[str, ...]) -> str:
+    """The filter to documents of these templates (none: every document)."""
+    if not templates:
+        return ""
+    listed = ", ".join(f"'{template}'" for template in templates)
+    return (
+        f"where document_id in (select document_id from raw.documents where template in ({listed}))"
+    )
 
 
 def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataFrame:
@@ -308,9 +319,14 @@ def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataF
             columns.append(f"{name}::varchar as {name}")
         else:
             columns.append(name)
+    if any(e.templates for e in suite.expectations):
+        columns.append(
+            "(select d.template from raw.documents d "
+            "where d.document_id = t.document_id) as template"
+        )
     return query_frame(
         con,
-        f"select document_id, {', '.join(columns)} from raw.{suite.table} "
+        f"select document_id, {', '.join(columns)} from raw.{suite.table} t "
         "where document_id in (select document_id from checked) "
         "order by document_id, source_line",
     )
@@ -405,14 +421,22 @@ class _Validator:
 
 def _expectation_options(expectation: FormatExpectation, column: Any) -> dict[str, Any]:
     """A format expectation's GX arguments, from its YAML: its own, the sentence a failure
-    message uses, and the condition on the rows it checks."""
+    message uses, and the condition on the rows it checks (some values, some templates)."""
     options: dict[str, Any] = {
         **expectation.kwargs,
         "meta": {"description": expectation.description},
     }
+    conditions = []
     if expectation.where:
         where_column, values = expectation.where
-        options["row_condition"] = column(where_column).is_in(list(values))
+        conditions.append(column(where_column).is_in(list(values)))
+    if expectation.templates:
+        conditions.append(column("template").is_in(list(expectation.templates)))
+    if conditions:
+        condition = conditions[0]
+        for other in conditions[1:]:
+            condition = condition & other
+        options["row_condition"] = condition
     return options
 
 

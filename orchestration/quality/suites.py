@@ -32,6 +32,10 @@ class Identity:
     tolerance_wan: Decimal
     sql: str
     bound: str = "equal"
+    # The templates whose documents it compares (templates.Template values); empty: all. A
+    # template that does not print one side of an identity (Shanghai's 05 has no 人员经费)
+    # cannot be held to it.
+    templates: tuple[str, ...] = ()
 
     @property
     def tolerance_fen(self) -> int:
@@ -51,6 +55,8 @@ class FormatExpectation:
     description: str
     # Only rows whose `column` is one of `values` are checked.
     where: tuple[str, tuple[str, ...]] | None = None
+    # Only documents of these templates (empty: all), for columns a template does not print.
+    templates: tuple[str, ...] = ()
 
     @property
     def column(self) -> str:
@@ -93,6 +99,7 @@ def _load_check(path: Path) -> Check:
             tolerance_wan=Decimal(str(entry.get("tolerance_wan", 0))),
             sql=entry["sql"],
             bound=entry.get("bound", "equal"),
+            templates=_templates(path, entry),
         )
         for entry in document.get("identities", [])
     )
@@ -123,9 +130,22 @@ def _suite(path: Path, entry: dict[str, Any]) -> FormatSuite:
             dict(e["kwargs"]),
             e["description"],
             (where["column"], tuple(where["is_in"])) if where else None,
+            _templates(path, e),
         )
         for column in (expectation.column, *([where["column"]] if where else [])):
             if column not in RAW_TABLES[table]:
                 raise ValueError(f"{path.name}: {table} has no column {column!r}")
         expectations.append(expectation)
     return FormatSuite(table, str(entry["table_no"]), tuple(expectations))
+
+
+def _templates(path: Path, entry: dict[str, Any]) -> tuple[str, ...]:
+    from orchestration.parsing.templates import Template
+
+    templates = tuple(str(t) for t in entry.get("templates", ()))
+    unknown = [t for t in templates if t not in set(Template)]
+    if unknown:
+        raise ValueError(
+            f"{path.name}: unknown template {', '.join(unknown)} (known: {', '.join(Template)})"
+        )
+    return templates

@@ -58,6 +58,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "extractor": "varchar",
     # a PDF of text only, published beside the tables (Jiangsu's …文件): never gated
     "companion": "boolean",
+    # the template profile it was read with (orchestration/parsing/templates.py)
+    "template": "varchar",
     "parsed_at": "timestamptz",
     "run_id": "varchar",
 }

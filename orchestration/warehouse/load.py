@@ -337,6 +337,7 @@ def _document_row(document: ReadDocument, run_id: str, now: datetime) -> dict[st
         "department_name": document.department_name,
         "amount_units": ",".join(document.amount_units),
         "tables_found": ",".join(document.tables_found),
+        "template": document.template,
         **common,
     }
 

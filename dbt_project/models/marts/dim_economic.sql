@@ -18,6 +18,10 @@ printed_names as (
     union all
     select document_id, 'department', dept_econ_code, dept_econ_name
     from {{ ref('stg_basic_expenditure') }}
+    union all
+    -- Parent rows printed above their items (Shanghai's 类 and 款).
+    select document_id, 'department', code, name from {{ ref('stg_printed_codes') }}
+    where classification = 'department_economic'
 ),
 
 levels as (

@@ -23,6 +23,10 @@ printed_names as (
     union all
     select document_id, function_code, function_name from {{ ref('stg_fund_expenditure') }}
     union all
+    -- Parent rows printed above their items (Shanghai's 类 and 款).
+    select document_id, code, name from {{ ref('stg_printed_codes') }}
+    where classification = 'function'
+    union all
     -- 收支总表 prints category names; the parser placed them by name.
     select document_id, function_category_code, label from {{ ref('stg_budget_summary') }}
     where side = 'expenditure' and line_type = 'item' and function_category_code is not null

@@ -17,6 +17,7 @@ final as (
         three_public.vehicles_total,
         three_public.vehicle_purchase,
         three_public.vehicle_operation,
+        three_public.agency_operation,
         three_public.source_line,
         three_public.source_page
     from three_public

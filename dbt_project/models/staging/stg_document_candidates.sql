@@ -10,6 +10,7 @@ renamed as (
         fiscal_year,
         department_name,
         amount_units,
+        template,
         encoding,
         line_ending,
         line_total,

@@ -10,6 +10,8 @@ renamed as (
         fiscal_year,
         department_name,
         amount_units,
+        -- read before templates were recorded: only Beijing's layout was read then
+        coalesce(template, 'beijing') as template,
         encoding,
         line_ending,
         line_total,

@@ -11,6 +11,7 @@ renamed as (
         vehicles_total,
         vehicle_purchase,
         vehicle_operation,
+        agency_operation,
         source_line,
         source_page
     from source

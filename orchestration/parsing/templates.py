@@ -1,0 +1,308 @@
+"""Template profiles: how each locality prints the national budget tables (部门预算公开).
+
+Every department publishes the same national set of tables, but each province prints its own
+variant. A profile says, as data, which printed titles are which national table, which of them
+a document must have, how codes and the document's year and department are printed, and which
+columns the readers look for by header label. A document is matched to a profile by its table
+titles (docs/architecture.md, "Templates").
+
+Beijing's layout is the one the readers were written for (`预算03表 支出总表`, 7-digit codes in
+one cell with their name, year and department in table 13). Another profile's lines are put
+into that layout by `normalise`: its titles become `预算NN表 <national name>`, its
+`编制部门：… 单位：元` line a unit line, and codes printed in separate 类 / 款 / 项 columns one
+code cell; the line numbers (and so pages) stay those of the extracted document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .grid import Column, column
+from .layout import REQUIRED_TABLES, TABLE_NAMES
+from .text import normalise_label, split_cells
+
+
+class Template(StrEnum):
+    BEIJING = "beijing"
+    SHANGHAI = "shanghai"
+
+
+class CodePrinting(StrEnum):
+    # "2050303-技校教育": the code and the name in one cell (Beijing)
+    CODE_NAME_CELL = "code_name_cell"
+    # 类 | 款 | 项 in separate columns, one level per row ("208 | 05 | 06"), parents printed
+    SEPARATE_COLUMNS = "separate_columns"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateTable:
+    """One printed table of a template, and the national table it is read as."""
+
+    table_no: str
+    titles: tuple[str, ...]  # as printed after the year, normalised
+    required: bool = True
+    # False: the profile knows the table but no reader maps its layout yet; its lines are
+    # counted as `not_read` and nothing of it reaches the marts.
+    read: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProfile:
+    template: Template
+    tables: tuple[TemplateTable, ...]
+    codes: CodePrinting
+    title: re.Pattern[str] | None = None  # year and table name of a title line
+    department: re.Pattern[str] | None = None  # department and unit of the line below a title
+    # Each printed figure rounded on its own to its last printed digit (Shanghai prints whole 元
+    # of amounts kept in fen): a printed total may then differ from the sum of its printed
+    # parts by half a unit of that digit per figure. False: the figures are exact (Beijing's
+    # six decimals of 万元), and so must add up exactly.
+    rounded: bool = False
+    # Column rules by national table, where the template's headers differ from Beijing's.
+    columns: dict[str, list[Column]] = field(default_factory=dict)
+
+    def table_of(self, name: str) -> TemplateTable | None:
+        label = normalise_label(name)
+        return next((t for t in self.tables if label in t.titles), None)
+
+    @property
+    def required_tables(self) -> tuple[str, ...]:
+        return tuple(t.table_no for t in self.tables if t.required)
+
+    @property
+    def read_tables(self) -> frozenset[str]:
+        return frozenset(t.table_no for t in self.tables if t.read)
+
+
+def _titles(*titles: str) -> tuple[str, ...]:
+    return tuple(normalise_label(title) for title in titles)
+
+
+# Beijing's tables are recognised by layout.title_table_no (their printed 预算NN表 number and
+# name); the profile states what is required, for the README and the side-by-side comparison.
+BEIJING = TemplateProfile(
+    template=Template.BEIJING,
+    tables=tuple(
+        TemplateTable(no, _titles(name), required=no in REQUIRED_TABLES)
+        for no, name in TABLE_NAMES.items()
+    ),
+    codes=CodePrinting.CODE_NAME_CELL,
+)
+
+# Shanghai (普陀区) 部门预算: nine tables, amounts in 元 (三公 in 万元), codes in 类/款/项
+# columns with every level printed, year and department in each table's title lines.
+_SHANGHAI_FUNCTION = [
+    column("function_code", "code", "~科目编码/~类"),
+    column("function_name", "name", "~科目名称"),
+]
+SHANGHAI = TemplateProfile(
+    template=Template.SHANGHAI,
+    tables=(
+        TemplateTable("01", _titles("部门财务收支预算总表"), read=False),
+        TemplateTable("02", _titles("部门收入预算总表"), read=False),
+        TemplateTable("03", _titles("部门支出预算总表")),
+        TemplateTable("04", _titles("部门财政拨款收支预算总表"), read=False),
+        TemplateTable("05", _titles("部门一般公共预算支出功能分类预算表")),
+        TemplateTable(
+            "07", _titles("部门政府性基金预算支出功能分类预算表"), required=False, read=False
+        ),
+        TemplateTable(
+            "08", _titles("部门国有资本经营预算支出功能分类预算表"), required=False, read=False
+        ),
+        TemplateTable("06", _titles("部门一般公共预算基本支出部门预算经济分类预算表")),
+        TemplateTable("09", _titles("部门“三公”经费和机关运行经费预算表")),
+    ),
+    codes=CodePrinting.SEPARATE_COLUMNS,
+    rounded=True,
+    # The year is printed in the title ("2025年部门支出预算总表"), except in some 三公 titles,
+    # which print it in the column header; a contents line ("1. 2025年…") is not a title.
+    title=re.compile(r"^(?:(?P<year>\d{4})年度?)?(?P<name>\S+表)$"),
+    department=re.compile(
+        r"^编制(?:部门|单位)[:：](?P<department>.+?)(?:金额)?单位[:：]"
+        r"(?P<unit>万元|元)$"
+    ),
+    columns={
+        "03": [
+            *_SHANGHAI_FUNCTION,
+            column("total", "amount", "支出预算/合计"),
+            column("basic", "amount", "支出预算/基本支出"),
+            column("project", "amount", "支出预算/项目支出"),
+        ],
+        "05": [
+            *_SHANGHAI_FUNCTION,
+            column("total", "amount", "一般公共预算支出/合计"),
+            column("basic", "amount", "一般公共预算支出/基本支出"),
+            column("project", "amount", "一般公共预算支出/项目支出"),
+        ],
+        "06": [
+            column("dept_econ_code", "code", "~科目编码/~类"),
+            column("dept_econ_name", "name", "~科目名称"),
+            column("total", "amount", "一般公共预算基本支出/合计"),
+            column("personnel", "amount", "一般公共预算基本支出/人员经费"),
+            column("public_use", "amount", "一般公共预算基本支出/公用经费"),
+        ],
+        "09": [
+            column("total", "amount", "~三公/合计"),
+            column("outbound_travel", "amount", "~因公出国"),
+            column("reception", "amount", "公务接待费"),
+            column("vehicles_total", "amount", "~公务用车/小计"),
+            column("vehicle_purchase", "amount", "~公务用车/购置费"),
+            column("vehicle_operation", "amount", "~公务用车/运行费"),
+            column("agency_operation", "amount", "~机关运行经费", required=False),
+        ],
+    },
+)
+
+PROFILES: tuple[TemplateProfile, ...] = (BEIJING, SHANGHAI)
+PROFILE_OF: dict[Template, TemplateProfile] = {p.template: p for p in PROFILES}
+
+_HEADER_YEAR = re.compile(r"^\s*\d{4}\s*年度?(?=\D*$)")
+_TITLE_LIKE = re.compile(r"表(?:[(（]续[)）])?$")
+
+
+@dataclass(slots=True)
+class Normalised:
+    """A document's lines in the national layout, with what its title lines printed."""
+
+    lines: list[str]
+    fiscal_year: int | None
+    department_name: str | None
+    # (line number, printed title) of each title line, with the national table it is read as
+    titles: list[tuple[int, str, str]]
+
+
+def printed_titles(lines: list[str]) -> list[str]:
+    """Lines that look like a table title (one cell ending in 表), in order, each once: what a
+    document that no profile matches is reported with."""
+    found: list[str] = []
+    for text in lines:
+        cells = [cell for cell in split_cells(text) if cell]
+        if len(cells) == 1 and _TITLE_LIKE.search(cells[0]) and "…" not in cells[0]:
+            title = cells[0].strip()
+            if title not in found:
+                found.append(title)
+    return found
+
+
+def match_profile(lines: list[str]) -> TemplateProfile | None:
+    """The profile whose title pattern recognises a required table of the document (other than
+    Beijing, which layout.split_sections recognises by its numbered titles)."""
+    for profile in PROFILES:
+        if profile.title is None:
+            continue
+        for title in printed_titles(lines):
+            match = profile.title.match(normalise_label(title))
+            if match and profile.table_of(match.group("name")) is not None:
+                return profile
+    return None
+
+
+def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
+    """The document's lines in the national layout (see the module's docstring)."""
+    assert profile.title is not None and profile.department is not None
+    out: list[str] = []
+    years: set[int] = set()
+    departments: set[str] = set()
+    titles: list[tuple[int, str, str]] = []
+    rows = [split_cells(text) for text in lines]
+    tables = [_table_title(profile, cells) for cells in rows]
+    layout = (
+        _code_layouts(rows, tables)
+        if profile.codes is CodePrinting.SEPARATE_COLUMNS
+        else [(0, 0)] * len(rows)
+    )
+    for number, (cells, table, (code_columns, width)) in enumerate(
+        zip(rows, tables, layout, strict=True), start=1
+    ):
+        filled = [cell for cell in cells if cell]
+        label = normalise_label(filled[0]) if len(filled) == 1 else ""
+        if table is not None:
+            year, printed = table
+            if year is not None:
+                years.add(year)
+            titles.append((number, filled[0], printed.table_no))
+            out.append(f"预算{printed.table_no}表 {TABLE_NAMES[printed.table_no]}")
+            continue
+        department = profile.department.match(label) if label else None
+        if department:
+            departments.add(department.group("department"))
+            out.append(f"金额单位：{department.group('unit')}")
+            continue
+        # A column header that begins with the year ("2024年“三公”经费预算数", where the title
+        # has none) is known by its words: the year is the document's, stated in its titles.
+        cells = [_HEADER_YEAR.sub("", cell) if _HEADER_YEAR.match(cell) else cell for cell in cells]
+        if (
+            code_columns
+            and cells
+            and normalise_label(cells[0]) in ("合计", "总计")
+            and len(cells) - 1 == width - code_columns - 1
+        ):
+            # The extractor merges a total row's label cells when the row sits alone on its
+            # page; its amounts are exactly the table's amount columns, so they go there.
+            cells = [cells[0], *[""] * code_columns, *cells[1:]]
+        if code_columns and len(cells) >= code_columns:
+            cells = [_join_code(cells[:code_columns]), *cells[code_columns:]]
+        out.append("\t".join(cells))
+    return Normalised(
+        lines=out,
+        fiscal_year=years.pop() if len(years) == 1 else None,
+        department_name=departments.pop() if len(departments) == 1 else None,
+        titles=titles,
+    )
+
+
+def _table_title(
+    profile: TemplateProfile, cells: list[str]
+) -> tuple[int | None, TemplateTable] | None:
+    filled = [cell for cell in cells if cell]
+    if len(filled) != 1 or profile.title is None:
+        return None
+    title = profile.title.match(normalise_label(filled[0]))
+    table = profile.table_of(title.group("name")) if title else None
+    if not title or not table:
+        return None
+    return (int(title.group("year")) if title.group("year") else None), table
+
+
+def _code_layouts(
+    rows: list[list[str]], tables: list[tuple[int | None, TemplateTable] | None]
+) -> list[tuple[int, int]]:
+    """(code columns, header width) of every line's table: its 类/款(/项) header row says how
+    many columns the code is printed in, and the header row above it how wide the table is."""
+    layouts: list[tuple[int, int]] = [(0, 0)] * len(rows)
+    start = 0
+    bounds = [index for index, table in enumerate(tables) if table is not None] + [len(rows)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        code_columns = width = 0
+        for index in range(start + 1, end):
+            levels = [normalise_label(cell) for cell in rows[index][:3]]
+            if levels[:2] == ["类", "款"]:
+                code_columns = 3 if levels[2:] == ["项"] else 2
+                width = len(rows[index - 1])
+                break
+        layouts[start + 1 : end] = [(code_columns, width)] * (end - start - 1)
+    return layouts
+
+
+def _join_code(parts: list[str]) -> str:
+    """ "2080506" from 208 | 05 | 06; a header's label from its first filled cell; 类款项 from
+    the level row."""
+    stripped = [part.strip() for part in parts]
+    if all(part.isdigit() or not part for part in stripped) and any(stripped):
+        # 款 and 项 are two digits in the national classification; a published table that
+        # lost the leading zero (Excel's number format: 2024 万里街道 prints 301 | 2 津贴补贴)
+        # gets it back.
+        return stripped[0] + "".join(part.zfill(2) for part in stripped[1:] if part)
+    return next((part for part in stripped if part), "")
+
+
+def leaf_codes(codes: list[str | None]) -> list[bool]:
+    """Whether each printed code is an item with no printed child: a template that prints every
+    level (类, 款, 项) would otherwise be counted three times."""
+    present = [code for code in codes if code]
+    return [
+        bool(code) and not any(other != code and other.startswith(code) for other in present)
+        for code in codes
+    ]
