@@ -51,6 +51,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "department_name": "varchar",
     "amount_units": "varchar",
     "tables_found": "varchar",
+    # budget | final_accounts (决算): a department and year has one published document of each
+    "document_kind": "varchar",
     "parser_version": "varchar",
     # txt | pdf | xlsx | xls, and for the last three the extraction's libraries and version
     "source_format": "varchar",

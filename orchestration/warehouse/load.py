@@ -311,6 +311,7 @@ def _document_row(document: ReadDocument, run_id: str, now: datetime) -> dict[st
         "department_name": document.department_name,
         "amount_units": ",".join(document.amount_units),
         "tables_found": ",".join(document.tables_found),
+        "document_kind": document.document_kind,
         **common,
     }
 
