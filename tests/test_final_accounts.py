@@ -152,11 +152,11 @@ def test_the_real_final_accounts_publish_with_the_figures_they_print(warehouse):
     _real_documents()
     published = rows(warehouse, "select document_id, document_kind, fiscal_year, department_name "
                                 "from marts.dim_document where status = 'published' "
-                                "and fiscal_year = 2024 order by 1")
-    assert published == [
+                                "and fiscal_year = 2024")
+    assert sorted(published) == sorted([
         (SOCIAL_WORK, "final_accounts", 2024, "中共上海市普陀区委社会工作部"),
         (FINANCE_BUREAU, "final_accounts", 2024, "上海市普陀区财政局"),
-    ]
+    ])
 
     def total(document: str, scope: str) -> tuple:
         return rows(warehouse, "select total, basic, project, source_page "
