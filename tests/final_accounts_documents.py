@@ -120,14 +120,16 @@ def final_accounts_text(
     general = executed_items(seed, "05")
     total = sum((item.executed for item in all_funds), Decimal(0))
     categories = sorted({item.code[:3] for item in all_funds})
+
+    def spent(prefix: str) -> str:
+        return _fmt(sum((i.executed for i in all_funds if i.code.startswith(prefix)), Decimal(0)))
+
     pages = [
         [f"{department}{year}年度部门决算表", "收入支出决算总表", "单位：万元",
          "收入\t\t支出\t", "项目\t决算数\t项目\t决算数",
          f"一、一般公共预算财政拨款收入\t{_fmt(total)}\t一、科目{categories[0]}\t"
-         f"{_fmt(sum((i.executed for i in all_funds if i.code.startswith(categories[0])), Decimal(0)))}",
-         *[f"\t\t科目{code}\t"
-           f"{_fmt(sum((i.executed for i in all_funds if i.code.startswith(code)), Decimal(0)))}"
-           for code in categories[1:]],
+         f"{spent(categories[0])}",
+         *[f"\t\t科目{code}\t{spent(code)}" for code in categories[1:]],
          f"本年收入合计\t{_fmt(total)}\t本年支出合计\t{_fmt(total)}",
          f"总计\t{_fmt(total)}\t总计\t{_fmt(total)}"],
         ["支出决算表", "单位：万元",

@@ -69,9 +69,9 @@ def _real_documents() -> None:
 
 
 def test_a_budget_and_its_final_accounts_both_publish(warehouse):
-    found = dict((row[0], row[1:]) for row in rows(
+    found = {row[0]: row[1:] for row in rows(
         warehouse, "select document_id, document_kind, status, fiscal_year, department_name "
-                   "from marts.dim_document"))
+                   "from marts.dim_document")}
     assert found[SEED_ID] == ("budget", "published", 2026, SEED_DEPARTMENT)
     assert found[GENERATED] == ("final_accounts", "published", 2026, SEED_DEPARTMENT)
 
