@@ -30,6 +30,8 @@ FINANCE_BUREAU = "2024/2024-上海市普陀区财政局.pdf"
 SOCIAL_WORK = "2024/2024-中共上海市普陀区委社会工作部.pdf"
 GENERATED = "2026/北京市人力资源和社会保障局-决算.pdf"
 BROKEN = "2026/北京市测试局-决算.pdf"
+# Two files with the 决算 of one department and year: a conflict, as for budgets.
+TWICE = ("2026/北京市重复局-决算.pdf", "2026/北京市重复局-决算-更正.pdf")
 # The line of the generated 决算's 支出决算表 that the broken one prints with 1.00 more.
 BROKEN_LINE = ("2050303\t技校教育\t186.98\t\t186.98", "2050303\t技校教育\t187.98\t\t186.98")
 
@@ -45,6 +47,7 @@ def final_build(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
         SEED_ID: SEED.read_bytes(),
         GENERATED: _pdf(final_accounts_text(seed, SEED_DEPARTMENT, 2026)),
         BROKEN: _pdf(final_accounts_text(seed, "北京市测试局", 2026, edit=BROKEN_LINE)),
+        **dict.fromkeys(TWICE, _pdf(final_accounts_text(seed, "北京市重复局", 2026))),
     }
     if REAL.is_dir():
         for path in REAL.glob("2024-*.pdf"):
@@ -89,6 +92,17 @@ def test_a_final_accounts_whose_identities_fail_is_rejected_naming_page_and_figu
     assert BROKEN in final_build.stdout
     assert not rows(warehouse, "select 1 from marts.fct_final_expenditure where document_id = ?",
                     [BROKEN])
+
+
+def test_two_final_accounts_of_one_department_and_year_conflict(warehouse):
+    found = rows(warehouse, "select document_id, status, rejection_reasons "
+                            "from marts.dim_document where department_name = '北京市重复局'")
+    assert sorted(document for document, _, _ in found) == sorted(TWICE)
+    for document, status, reasons in found:
+        other = next(name for name in TWICE if name != document)
+        assert status == "rejected"
+        assert (f"2 files of the raw folder are for 2026 北京市重复局 (final accounts, 决算) "
+                f"(also {other})") in reasons
 
 
 def test_budget_marts_do_not_change(warehouse, marts):
