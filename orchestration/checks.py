@@ -59,7 +59,7 @@ PROPERTIES = (
     ),
     GateProperty(
         "identities_hold",
-        ("reconciliation",),
+        ("reconciliation", "final_accounts"),
         "Every identity of the budget template holds within its tolerance "
         "(expectations/identities.yml).",
     ),

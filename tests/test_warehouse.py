@@ -99,6 +99,11 @@ def test_two_files_for_the_same_year_and_department_are_both_held_back(tmp_path,
             "2026/b.txt: 2 files of the raw folder are for 2026 北京市人力资源和社会保障局 "
             "(also 2026/a.txt); none is published until only one remains",
         ]
+        # The conflict is decided again by a run that reads nothing, which checks nothing
+        # either: the documents were gated by run r, and the asset checks of run "again"
+        # evaluate none of them.
+        assert gate_documents(con, both, run_id="again").gated == []
+        assert rows(con, "select distinct gated_run_id from raw.document_verdicts") == [("r",)]
         # Once one file is gone the other publishes, from raw, without being read again.
         gate_documents(con, ["2026/a.txt"], run_id="s")
         assert promote_documents(con, ["2026/a.txt"]).published == ["2026/a.txt"]

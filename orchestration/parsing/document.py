@@ -10,6 +10,7 @@ from decimal import Decimal
 import polars as pl
 
 from .extract import ExtractedDocument
+from .final_accounts import DocumentKind, is_final_accounts, read_final_accounts
 from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument
@@ -42,6 +43,18 @@ def parse_document(
     else:
         lines, encoding, line_ending = list(extracted.lines), None, None
     controls = remove_controls(lines)
+    if is_final_accounts(lines):
+        return _final_accounts(
+            data,
+            lines,
+            controls,
+            document_id=document_id,
+            source_file=source_file,
+            folder_year=folder_year,
+            extracted=extracted,
+            encoding=encoding,
+            line_ending=line_ending,
+        )
     preamble, sections = split_sections(lines)
     profile, titled = BEIJING, None
     if not sections and (matched := match_profile(lines)) is not None:
@@ -221,6 +234,76 @@ def parse_document(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         template=profile.template.value,
+    )
+
+
+def _final_accounts(
+    data: bytes,
+    lines: list[str],
+    controls: dict[int, str],
+    *,
+    document_id: str,
+    source_file: str,
+    folder_year: int | None,
+    extracted: ExtractedDocument | None,
+    encoding: str | None,
+    line_ending: str | None,
+) -> ParsedDocument:
+    """A 决算, read by its own reader (orchestration/parsing/final_accounts.py); provenance
+    and line accounting as for a budget."""
+    read = read_final_accounts(lines, source_file, folder_year)
+    issues = (list(extracted.issues) if extracted is not None else []) + read.issues
+    issues.extend(
+        Issue(
+            source_file,
+            "the line contains control characters (removed, shown as \\xNN); "
+            "extracted text has none: re-extract the document",
+            read.table_of_line.get(number),
+            number,
+            printed,
+            check_name="decode",
+        )
+        for number, printed in controls.items()
+    )
+    for number in range(1, len(lines) + 1):
+        if number not in read.kinds:
+            read.kinds[number] = "not_understood"
+            issues.append(
+                Issue(
+                    source_file,
+                    "line not accounted for by any reader",
+                    read.table_of_line.get(number),
+                    number,
+                    lines[number - 1],
+                )
+            )
+    frames = dict(read.frames)
+    if extracted is not None:
+        frames = {table: _with_pages(frame, extracted) for table, frame in frames.items()}
+        issues = [_on_page(issue, extracted) for issue in issues]
+    else:
+        frames = {
+            table: frame.with_columns(pl.lit(None, pl.Int32).alias("source_page"))
+            for table, frame in frames.items()
+        }
+    frames["line_counts"] = _line_counts(read.kinds, read.table_of_line)
+    return ParsedDocument(
+        document_id=document_id,
+        source_file=source_file,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        encoding=encoding,
+        line_ending=line_ending,
+        line_total=len(lines),
+        fiscal_year=read.fiscal_year,
+        department_name=read.department_name,
+        amount_units=tuple(sorted(read.units, key=["万元", "元"].index)),
+        tables_found=tuple(read.tables_found),
+        frames=frames,
+        issues=issues,
+        source_format=extracted.source_format.value if extracted else "txt",
+        extractor=extracted.extractor if extracted else None,
+        document_kind=DocumentKind.FINAL_ACCOUNTS,
     )
 
 

@@ -189,6 +189,48 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
+    # Final accounts (决算, orchestration/parsing/final_accounts.py). F01 收入支出决算总表: each
+    # printed side of a line, as label and amount.
+    "final_summary": {
+        "side": TEXT,  # revenue | expenditure
+        "label": TEXT,
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
+    # F03 支出决算表: the six spending columns by function code; line_type total is 合计.
+    "final_expenditure": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "total": AMOUNT_DTYPE,  # 本年支出合计
+        "basic": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "remit_to_superior": AMOUNT_DTYPE,
+        "business_operation": AMOUNT_DTYPE,
+        "subsidy_to_subordinate": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
+    # F05 一般公共预算财政拨款支出决算表
+    "final_general_budget_expenditure": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "total": AMOUNT_DTYPE,
+        "basic": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
+    # F07 财政拨款“三公”经费支出决算表: 预算数 (approved) and 决算数 (executed) of each figure.
+    "final_three_public": {
+        "item": TEXT,  # total | outbound_travel | vehicles_total | vehicle_purchase | ...
+        "approved": AMOUNT_DTYPE,
+        "executed": AMOUNT_DTYPE,
+        "source_line": LINE,  # with no figures printed: the 预算数/决算数 header
+        "source_page": LINE,
+    },
     # Every line of the document accounted for: counts by table and kind.
     "line_counts": {
         "table_no": TEXT,
@@ -197,7 +239,8 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     },
 }
 
-# not_read: a line of a table its template's profile knows but no reader maps yet.
+# not_read: a line of a table its template's profile knows (or a 决算 table) but no reader
+# maps yet.
 LINE_KINDS = (
     "row",
     "total",
@@ -237,6 +280,7 @@ class ParsedDocument:
     template: str = "beijing"  # the template profile it was read with (templates.Template)
     # True when the extraction came from the cache, False when it ran; None for text.
     extraction_cached: bool | None = None
+    document_kind: str = "budget"  # DocumentKind: budget | final_accounts
 
     @property
     def rejected(self) -> bool:

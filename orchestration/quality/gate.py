@@ -27,6 +27,7 @@ import polars as pl
 from orchestration.settings import EXPECTATIONS_DIR
 from orchestration.warehouse.database import (
     CHECK_RESULT_COLUMNS,
+    GATE_RECORD,
     DocumentStatus,
     insert_frame,
     polars_schema,
@@ -41,7 +42,7 @@ from .gates import CheckOutcome, run_quality_gates
 class GateCheck(StrEnum):
     """Check names the gate records besides those of expectations/."""
 
-    GATE = "gate"
+    GATE = GATE_RECORD
     CONFLICT = "conflict"
 
 
@@ -118,6 +119,10 @@ def gate_documents(
     return run
 
 
+# Conflict messages of budgets read as before; those of 决算 say so.
+_KIND_WORDS = {"final_accounts": " (final accounts, 决算)"}
+
+
 def _sha256_of(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[str, str]:
     if not document_ids:
         return {}
@@ -133,23 +138,27 @@ def _sha256_of(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[
 def _record_conflicts(
     con: duckdb.DuckDBPyConnection, run_id: str, now: datetime
 ) -> dict[tuple[int, str], list[str]]:
-    """Conflict failures for the present versions that pass and share a year and department."""
+    """Conflict failures for the present versions that pass and share a year, department and
+    document kind."""
     passing = query_frame(
         con,
-        "select document_id, source_sha256, fiscal_year, department_name "
+        "select document_id, source_sha256, fiscal_year, department_name, "
+        "coalesce(document_kind, 'budget') as document_kind "
         "from raw.document_verdicts where status = ? "
         "and document_id in (select document_id from present_ids) order by document_id",
         [DocumentStatus.PUBLISHED.value],
     )
     conflicts: dict[tuple[int, str], list[str]] = {}
     rows = []
-    for (year, department), group in passing.group_by(
-        "fiscal_year", "department_name", maintain_order=True
+    # A budget and the final accounts (决算) of the same year and department are two documents,
+    # not a conflict: one published document per year, department and kind.
+    for (year, department, kind), group in passing.group_by(
+        "fiscal_year", "department_name", "document_kind", maintain_order=True
     ):
         if group.height < 2:
             continue
         ids = group["document_id"].to_list()
-        conflicts[(year, department)] = ids
+        conflicts.setdefault((year, department), []).extend(ids)
         for document_id, sha256 in group.select("document_id", "source_sha256").iter_rows():
             others = ", ".join(i for i in ids if i != document_id)
             rows.append(
@@ -163,8 +172,8 @@ def _record_conflicts(
                     "checked_at": now,
                     "run_id": run_id,
                     "message": f"{document_id}: {len(ids)} files of the raw folder are for {year} "
-                    f"{department} (also {others}); none is published until only one "
-                    "remains",
+                    f"{department}{_KIND_WORDS.get(kind, '')} (also {others}); none is "
+                    "published until only one remains",
                 }
             )
     if rows:

@@ -30,6 +30,9 @@ import pyarrow as pa
 
 from orchestration.parsing import RAW_TABLES
 
+# The check name of the gate's record that it checked a version (orchestration/quality/gate.py).
+GATE_RECORD = "gate"
+
 
 class DocumentStatus(StrEnum):
     """A document version's standing, as `raw.document_verdicts` decides it."""
@@ -52,6 +55,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "department_name": "varchar",
     "amount_units": "varchar",
     "tables_found": "varchar",
+    # budget | final_accounts (决算): a department and year has one published document of each
+    "document_kind": "varchar",
     "parser_version": "varchar",
     # txt | pdf | xlsx | xls, and for the last three the extraction's libraries and version
     "source_format": "varchar",
@@ -168,6 +173,8 @@ gated as (
     join raw.documents d
       on d.document_id = g.document_id and d.source_sha256 = g.source_sha256
      and g.checked_at >= d.parsed_at
+    -- the gate's own record of checking a version, not the conflicts it re-decides each run
+    where g.check_name = '{GATE_RECORD}'
     group by g.document_id
 )
 select d.*,

@@ -338,6 +338,7 @@ def _document_row(document: ReadDocument, run_id: str, now: datetime) -> dict[st
         "amount_units": ",".join(document.amount_units),
         "tables_found": ",".join(document.tables_found),
         "template": document.template,
+        "document_kind": document.document_kind,
         **common,
     }
 

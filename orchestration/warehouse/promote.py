@@ -1,9 +1,10 @@
 """Promotion: the only writer of `accepted`, which it keeps in step with the verdicts.
 
-`accepted` holds, per fiscal year and department, the last version that passed. A version the
-gate published replaces the earlier one of the same file or of the same year and department; a
-rejected re-release leaves the previous version there, so the marts keep the last good figures;
-a year and department with conflicting files is withdrawn until one file remains
+`accepted` holds, per fiscal year, department and document kind (budget, final accounts), the
+last version that passed. A version the gate published replaces the earlier one of the same
+file or of the same year, department and kind; a rejected re-release leaves the previous
+version there, so the marts keep the last good figures; a year, department and kind with
+conflicting files is withdrawn until one file remains
 (docs/architecture.md, "Verdicts").
 """
 
@@ -55,6 +56,7 @@ def promote_documents(con: duckdb.DuckDBPyConnection, present: Sequence[str]) ->
                 where c.check_name = ? and not c.success
                   and d.document_id in (select document_id from present_ids)
                   and a.fiscal_year = d.fiscal_year and a.department_name = d.department_name
+                  and coalesce(a.document_kind, 'budget') = coalesce(d.document_kind, 'budget')
             ) as conflicted
             from accepted.documents a
             where conflicted or exists (
@@ -63,7 +65,9 @@ def promote_documents(con: duckdb.DuckDBPyConnection, present: Sequence[str]) ->
                 where d.document_id in (select unnest(?::varchar[]))
                   and (a.document_id = d.document_id
                        or (a.fiscal_year = d.fiscal_year
-                           and a.department_name = d.department_name))
+                           and a.department_name = d.department_name
+                           and coalesce(a.document_kind, 'budget')
+                               = coalesce(d.document_kind, 'budget')))
             )
             """,
             [GateCheck.CONFLICT.value, incoming],

@@ -3,7 +3,9 @@
 -- holding only text is listed as a companion.
 
 with published as (
-    select * from {{ ref('stg_documents') }}
+    select *, 'budget' as document_kind from {{ ref('stg_documents') }}
+    union all by name
+    select *, 'final_accounts' as document_kind from {{ ref('stg_final_account_documents') }}
 ),
 
 candidates as (
@@ -15,6 +17,7 @@ published_versions as (
         document_id,
         fiscal_year,
         department_name,
+        document_kind,
         source_file,
         source_sha256,
         amount_units as amount_unit,
@@ -37,6 +40,7 @@ rejected_versions as (
         candidates.document_id,
         candidates.fiscal_year,
         candidates.department_name,
+        candidates.document_kind,
         candidates.source_file,
         candidates.source_sha256,
         candidates.amount_units as amount_unit,
@@ -62,6 +66,7 @@ companions as (
         document_id,
         fiscal_year,
         department_name,
+        document_kind,
         source_file,
         source_sha256,
         amount_units as amount_unit,

@@ -15,6 +15,7 @@ renamed as (
         line_ending,
         line_total,
         tables_found,
+        coalesce(document_kind, 'budget') as document_kind,
         parser_version,
         source_format,
         extractor,

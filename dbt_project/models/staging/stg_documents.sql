@@ -1,5 +1,9 @@
+-- Published budgets. The final accounts (决算) of the same department and year are published
+-- beside them (stg_final_account_documents); the budget marts see budgets only.
+
 with source as (
     select * from {{ source('accepted', 'documents') }}
+    where coalesce(document_kind, 'budget') = 'budget'
 ),
 
 renamed as (

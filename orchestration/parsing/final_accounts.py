@@ -1,0 +1,493 @@
+"""Final accounts (部门决算公开): the second kind of document, read by its own template.
+
+A 决算 states what a department spent in the fiscal year it accounts for; it is published the
+year after and filed under that fiscal year (`data/raw/<fiscal year>/`). Its tables are known by
+their names (the district templates print no 预算NN表 numbers); here they are numbered F01-F09
+in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
+
+Read: 收入支出决算总表 (F01, the totals), 支出决算表 (F03), 一般公共预算财政拨款支出决算表 (F05),
+财政拨款“三公”经费支出决算表 (F07). The other tables' lines are kept as `not_read` in the line
+counts: they are recognised, not yet read into facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import polars as pl
+
+from .amounts import convert_cells, describe_invalid
+from .issues import Issue
+from .layout import Line
+from .model import RAW_TABLES
+from .text import normalise_label
+
+
+class DocumentKind(StrEnum):
+    """What a document is: the budget as published, or the final accounts of a year."""
+
+    BUDGET = "budget"
+    FINAL_ACCOUNTS = "final_accounts"
+
+
+FINAL_TABLE_NAMES: dict[str, str] = {
+    "F01": "收入支出决算总表",
+    "F02": "收入决算表",
+    "F03": "支出决算表",
+    "F04": "财政拨款收入支出决算总表",
+    "F05": "一般公共预算财政拨款支出决算表",
+    "F06": "一般公共预算财政拨款基本支出决算表",
+    "F07": "财政拨款“三公”经费支出决算表",
+    "F08": "政府性基金预算财政拨款收入支出决算表",
+    "F09": "国有资本经营预算财政拨款收入支出决算表",
+}
+# Most specific first, matched on the normalised title (NFKC, no spaces). The 三公 title loses
+# its quotation marks in some exports ("财政拨款 三公 经费支出决算表").
+_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (table_no, re.compile(pattern))
+    for table_no, pattern in (
+        ("F07", r"三公.?经费(财政拨款)?支出决算表$"),
+        ("F06", r"一般公共预算财政拨款基本支出决算表$"),
+        ("F05", r"一般公共预算财政拨款(项目)?支出决算表$"),
+        ("F08", r"政府性基金预算财政拨款(收入)?支出决算表$"),
+        ("F09", r"国有资本经营预算财政拨款(收入)?支出决算表$"),
+        ("F04", r"财政拨款收入支出决算总表$"),
+        ("F01", r"^收入支出决算总表$"),
+        ("F02", r"^收入决算表$"),
+        ("F03", r"^支出决算表$"),
+    )
+)
+REQUIRED_FINAL_TABLES = ("F01", "F03", "F05", "F07")
+
+# "中共上海市普陀区委社会工作部 2024 年度部门决算表", "第二部分 上海市普陀区财政局 年度部门决算表"
+# (its year printed on the next line by the ONLYOFFICE export).
+_DOCUMENT_TITLE = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分)?(?P<department>.+?)(?P<year>\d{4})?年度?部门决算表?$"
+)
+_YEAR_ONLY = re.compile(r"^\d{4}$")
+_UNIT = re.compile(r"^(?:金额)?单位[:：](?P<unit>万元|元)$")
+_NOTE = re.compile(r"^(?:注|备注|说明)[:：]|^无.+的，")
+_CODE_PART = re.compile(r"^\d{2,7}$")
+_CODE_HEADER = frozenset(["类", "款", "项"])
+
+# 支出决算表's spending columns by header label, in the RAW_TABLES column names.
+_EXPENDITURE_COLUMNS = {
+    "本年支出合计": "total",
+    "基本支出": "basic",
+    "项目支出": "project",
+    "上缴上级支出": "remit_to_superior",
+    "经营支出": "business_operation",
+    "对附属单位补助支出": "subsidy_to_subordinate",
+}
+_GENERAL_BUDGET_COLUMNS = {"合计": "total", "基本支出": "basic", "项目支出": "project"}
+# The 三公 table prints six figures, each as 预算数 then 决算数, in this order.
+THREE_PUBLIC_ITEMS = (
+    "total",
+    "outbound_travel",
+    "vehicles_total",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "reception",
+)
+
+
+def final_table_no(line: Line) -> str | None:
+    if len(line.filled) != 1:
+        return None
+    title = normalise_label(line.filled[0])
+    return next((table_no for table_no, pattern in _TITLES if pattern.search(title)), None)
+
+
+def is_final_accounts(lines: list[str]) -> bool:
+    """A document is a 决算 when it prints the 决算 template's own summary tables."""
+    found = {final_table_no(Line.of(0, text)) for text in lines if "决算" in text}
+    return {"F01", "F03"} <= found
+
+
+@dataclass(slots=True)
+class FinalAccountsRead:
+    """What the 决算 reader found; `parse_document` turns it into a ParsedDocument."""
+
+    fiscal_year: int | None = None
+    department_name: str | None = None
+    tables_found: list[str] = field(default_factory=list)
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    kinds: dict[int, str] = field(default_factory=dict)
+    table_of_line: dict[int, str | None] = field(default_factory=dict)
+    units: set[str] = field(default_factory=set)
+
+
+def read_final_accounts(
+    raw_lines: list[str], source_file: str, folder_year: int | None
+) -> FinalAccountsRead:
+    lines = [Line.of(number, text) for number, text in enumerate(raw_lines, start=1)]
+    read = FinalAccountsRead()
+    sections: dict[str, list[Line]] = {}
+    current: str | None = None
+    for index, line in enumerate(lines):
+        table_no = final_table_no(line)
+        if table_no is not None:
+            current = table_no
+            read.kinds[line.no] = "title"
+            read.table_of_line[line.no] = table_no
+            if table_no in sections:
+                read.issues.append(
+                    Issue(
+                        source_file,
+                        f"table {table_no} ({FINAL_TABLE_NAMES[table_no]}) appears twice",
+                        table_no,
+                        line.no,
+                        line.text,
+                        check_name="structure",
+                    )
+                )
+                current = None
+            else:
+                sections[table_no] = []
+            continue
+        title = _document_title(lines, index)
+        if title is not None:
+            year, department = title
+            read.department_name = read.department_name or department
+            read.fiscal_year = read.fiscal_year or year
+            read.kinds[line.no] = "title"
+            read.table_of_line[line.no] = current
+            current = None  # the next table title follows
+            continue
+        read.table_of_line[line.no] = current
+        if current is None:
+            # The narrative part (职能, 单位构成) and the explanations: text, not figures.
+            read.kinds[line.no] = "blank" if line.blank else "note"
+        else:
+            sections[current].append(line)
+
+    for table_no, section in sections.items():
+        read.tables_found.append(table_no)
+        reader = _READERS.get(table_no)
+        if reader is None:
+            for line in section:
+                read.kinds[line.no] = _plain_kind(line) or "not_read"
+            continue
+        reader(section, source_file, table_no, read)
+
+    missing = [t for t in REQUIRED_FINAL_TABLES if t not in sections]
+    read.issues.extend(
+        Issue(
+            source_file,
+            f"required table {t} ({FINAL_TABLE_NAMES[t]}) not found",
+            t,
+            check_name="structure",
+        )
+        for t in missing
+    )
+    if read.fiscal_year is None:
+        read.fiscal_year = folder_year
+    elif folder_year is not None and read.fiscal_year != folder_year:
+        read.issues.append(
+            Issue(
+                source_file,
+                f"the final accounts are for {read.fiscal_year} (title) but sit in "
+                f"the folder for {folder_year}",
+                check_name="structure",
+            )
+        )
+    if read.fiscal_year is None or read.department_name is None:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no title like «某某局2024年度部门决算表»: the department and the year "
+                "accounted for are unknown",
+                check_name="structure",
+            )
+        )
+    return read
+
+
+def _document_title(lines: list[Line], index: int) -> tuple[int | None, str] | None:
+    line = lines[index]
+    if len(line.filled) != 1 or "决算" not in line.filled[0]:
+        return None
+    match = _DOCUMENT_TITLE.match(normalise_label(line.filled[0]))
+    if match is None or not match.group("department").strip():
+        return None
+    year = match.group("year")
+    if year is None:
+        after = next((later for later in lines[index + 1 :] if not later.blank), None)
+        if after is not None and len(after.filled) == 1 and _YEAR_ONLY.match(after.filled[0]):
+            year = after.filled[0]
+    return (int(year) if year else None), match.group("department")
+
+
+def _plain_kind(line: Line) -> str | None:
+    """The kind of a line that is not a table row: blank, unit, note, or a stray mark."""
+    if line.blank or not line.filled:
+        return "blank"
+    first = normalise_label(line.filled[0])
+    if len(line.filled) == 1 and _UNIT.match(first):
+        return "unit"
+    if _NOTE.search(first):
+        return "note"
+    if len(line.filled) == 1 and (_YEAR_ONLY.match(first) or not re.search(r"\w", first)):
+        # The year of the document title on its own line; the quotation marks of a title.
+        return "title"
+    return None
+
+
+def _units(section: list[Line], read: FinalAccountsRead) -> str:
+    for line in section:
+        if len(line.filled) == 1 and (unit := _UNIT.match(normalise_label(line.filled[0]))):
+            read.units.add(unit.group("unit"))
+            return unit.group("unit")
+    read.units.add("万元")
+    return "万元"
+
+
+def _convert(
+    rows: list[dict[str, object]],
+    columns: list[str],
+    unit: str,
+    source_file: str,
+    table_no: str,
+    read: FinalAccountsRead,
+) -> None:
+    for index, column, text in convert_cells(rows, columns, unit):
+        read.issues.append(
+            Issue(
+                source_file,
+                f"{column}: {describe_invalid(unit)}",
+                table_no,
+                int(rows[index]["source_line"]),
+                text,
+            )
+        )  # type: ignore[arg-type]
+
+
+def _read_by_function(
+    section: list[Line],
+    source_file: str,
+    table_no: str,
+    read: FinalAccountsRead,
+    table: str,
+    labels: dict[str, str],
+) -> None:
+    """A table of rows by function code (类/款/项 in one cell or in three), with a 合计 row."""
+    unit = _units(section, read)
+    positions: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = [normalise_label(cell) for cell in line.cells]
+        if not positions and "基本支出" in cells and "项目支出" in cells:
+            positions = {labels[c]: i for i, c in enumerate(cells) if c in labels}
+            read.kinds[line.no] = "header"
+            continue
+        row = _function_row(line, positions)
+        if row is None:
+            known = all(c in _CODE_HEADER or not _CODE_PART.match(c) for c in cells if c)
+            header = not positions or not any(re.search(r"\d", c) for c in cells)
+            read.kinds[line.no] = "header" if header and known else "not_understood"
+            if read.kinds[line.no] == "not_understood":
+                read.issues.append(
+                    Issue(source_file, "line not understood", table_no, line.no, line.text)
+                )
+            continue
+        read.kinds[line.no] = "total" if row["line_type"] == "total" else "row"
+        rows.append(row)
+    if not positions and section:
+        read.issues.append(
+            Issue(
+                source_file,
+                f"no header with 基本支出 and 项目支出 in table {table_no}",
+                table_no,
+                section[0].no,
+                check_name="structure",
+            )
+        )
+    _convert(rows, list(labels.values()), unit, source_file, table_no, read)
+    schema = RAW_TABLES[table]
+    read.frames[table] = pl.DataFrame(
+        [{column: row.get(column) for column in schema if column != "source_page"} for row in rows],
+        schema={
+            c: (pl.String if c in labels.values() else t)
+            for c, t in schema.items()
+            if c != "source_page"
+        },
+        orient="row",
+    ).with_columns(pl.col(c).cast(schema[c]) for c in labels.values())
+
+
+def _function_row(line: Line, positions: dict[str, int]) -> dict[str, object] | None:
+    if not positions:
+        return None
+    first_amount = min(positions.values())
+    label_cells = [c for c in line.cells[:first_amount] if c and c not in _CODE_HEADER]
+    code_parts = [c for c in label_cells if _CODE_PART.match(c)]
+    names = [c for c in label_cells if not _CODE_PART.match(c)]
+    if len(names) != 1:
+        return None
+    name = names[0]
+    code = "".join(code_parts)
+    if normalise_label(name) in ("合计", "总计") and not code:
+        line_type = "total"
+    elif len(code) in (3, 5, 7):
+        line_type = "item"
+    else:
+        return None
+    row: dict[str, object] = {
+        "function_code": code or None,
+        "function_name": None if line_type == "total" else name,
+        "line_type": line_type,
+        "source_line": line.no,
+    }
+    for column, position in positions.items():
+        row[column] = line.cells[position] if position < len(line.cells) else None
+    return row
+
+
+def _read_expenditure(section, source_file, table_no, read) -> None:
+    _read_by_function(
+        section, source_file, table_no, read, "final_expenditure", _EXPENDITURE_COLUMNS
+    )
+
+
+def _read_general_budget(section, source_file, table_no, read) -> None:
+    _read_by_function(
+        section,
+        source_file,
+        table_no,
+        read,
+        "final_general_budget_expenditure",
+        _GENERAL_BUDGET_COLUMNS,
+    )
+
+
+def _read_summary(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """收入支出决算总表: each side's lines (收入 left, 支出 right), as label and amount."""
+    unit = _units(section, read)
+    rows: list[dict[str, object]] = []
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = list(line.cells) + [""] * (4 - len(line.cells))
+        if (
+            len(line.cells) > 4
+            or normalise_label(cells[1]) == "决算数"
+            or (normalise_label(cells[0]) == "收入")
+        ):
+            read.kinds[line.no] = "header" if len(line.cells) <= 4 else "not_understood"
+            if len(line.cells) > 4:
+                read.issues.append(
+                    Issue(source_file, "line not understood", table_no, line.no, line.text)
+                )
+            continue
+        read.kinds[line.no] = "row"
+        for side, label, amount in (
+            ("revenue", cells[0], cells[1]),
+            ("expenditure", cells[2], cells[3]),
+        ):
+            if label:
+                rows.append(
+                    {"side": side, "label": label, "amount": amount, "source_line": line.no}
+                )
+    _convert(rows, ["amount"], unit, source_file, table_no, read)
+    read.frames["final_summary"] = pl.DataFrame(
+        rows,
+        schema={
+            "side": pl.String,
+            "label": pl.String,
+            "amount": pl.String,
+            "source_line": pl.Int32,
+        },
+        orient="row",
+    ).with_columns(pl.col("amount").cast(RAW_TABLES["final_summary"]["amount"]))
+
+
+def _read_three_public(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """财政拨款“三公”经费支出决算表: one line of twelve figures under the 预算数/决算数 header;
+    a department without 三公 spending prints the line empty."""
+    unit = _units(section, read)
+    header_seen: Line | None = None
+    figures: Line | None = None
+    for line in section:
+        kind = _plain_kind(line)
+        cells = [normalise_label(c) for c in line.cells]
+        if kind == "blank" or kind is not None and kind != "title":
+            read.kinds[line.no] = kind
+            continue
+        if cells.count("预算数") >= 6:
+            header_seen = line
+            read.kinds[line.no] = "header"
+        elif (
+            header_seen
+            and figures is None
+            and all(not c or re.fullmatch(r"[\d,.\-—]+", c) for c in cells)
+        ):
+            figures = line
+            read.kinds[line.no] = "row"
+        elif not header_seen:
+            read.kinds[line.no] = "header"
+        else:
+            read.kinds[line.no] = "not_understood"
+            read.issues.append(
+                Issue(source_file, "line not understood", table_no, line.no, line.text)
+            )
+    if not header_seen:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no 预算数/决算数 header row",
+                table_no,
+                section[0].no if section else None,
+                check_name="structure",
+            )
+        )
+        return
+    cells = list(figures.cells) if figures is not None else []
+    cells += [""] * (12 - len(cells))
+    if figures is not None and len(figures.cells) > 12:
+        read.issues.append(
+            Issue(source_file, "more than twelve figures", table_no, figures.no, figures.text)
+        )
+    # Without figures the rows point at the 预算数/决算数 header the empty line sits under.
+    source_line = (figures or header_seen).no
+    rows: list[dict[str, object]] = [
+        {
+            "item": item,
+            "approved": cells[2 * i] or None,
+            "executed": cells[2 * i + 1] or None,
+            "source_line": source_line,
+        }
+        for i, item in enumerate(THREE_PUBLIC_ITEMS)
+    ]
+    _convert(rows, ["approved", "executed"], unit, source_file, table_no, read)
+    dtype = RAW_TABLES["final_three_public"]["approved"]
+    read.frames["final_three_public"] = pl.DataFrame(
+        rows,
+        schema={
+            "item": pl.String,
+            "approved": pl.String,
+            "executed": pl.String,
+            "source_line": pl.Int32,
+        },
+        orient="row",
+    ).with_columns(pl.col("approved", "executed").cast(dtype))
+
+
+_READERS = {
+    "F01": _read_summary,
+    "F03": _read_expenditure,
+    "F05": _read_general_budget,
+    "F07": _read_three_public,
+}
