@@ -259,10 +259,10 @@ def _convert(
                 source_file,
                 f"{column}: {describe_invalid(unit)}",
                 table_no,
-                int(rows[index]["source_line"]),
+                int(rows[index]["source_line"]),  # type: ignore[call-overload]
                 text,
             )
-        )  # type: ignore[arg-type]
+        )
 
 
 def _read_by_function(

@@ -303,6 +303,8 @@ def leaf_codes(codes: list[str | None]) -> list[bool]:
     level (类, 款, 项) would otherwise be counted three times."""
     present = [code for code in codes if code]
     return [
-        bool(code) and not any(other != code and other.startswith(code) for other in present)
+        code is not None
+        and code != ""
+        and not any(other != code and other.startswith(code) for other in present)
         for code in codes
     ]
