@@ -313,3 +313,27 @@ def test_a_rounding_step_in_a_real_final_accounts_is_allowed(warehouse):
         [FINANCE_BUREAU],
     )[0]
     assert (printed, categories) == (Decimal("2940.05"), Decimal("2940.06"))
+
+
+def test_a_rounding_step_in_the_basic_spending_table_is_allowed(warehouse):
+    _real_documents()
+    # 社会工作部, 一般公共预算财政拨款基本支出决算表 page 13: «302 商品和服务支出 10.23» and
+    # «公用经费合计 10.23», while its 款 add up to 10.22 (3.78 + 1.15 + 0.02 + 0.68 + 0.48 +
+    # 1.48 + 2.43 + 0.20); «人员经费合计 95.36».
+    figures = dict(
+        rows(
+            warehouse,
+            "select econ_code, amount from marts.fct_final_basic_expenditure "
+            "where document_id = ? and level <> 'subcategory'",
+            [SOCIAL_WORK],
+        )
+    )
+    assert figures["302"] == figures["public_use_total"] == Decimal("10.23")
+    assert figures["personnel_total"] == Decimal("95.36")
+    assert rows(
+        warehouse,
+        "select sum(amount), min(source_page) "
+        "from marts.fct_final_basic_expenditure where document_id = ? "
+        "and level = 'subcategory' and econ_code like '302%'",
+        [SOCIAL_WORK],
+    ) == [(Decimal("10.22"), 13)]

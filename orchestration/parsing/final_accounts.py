@@ -6,8 +6,8 @@ their names (the district templates print no 预算NN表 numbers); here they are
 in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
 
 Read: 收入支出决算总表 (F01, the totals), 支出决算表 (F03), 一般公共预算财政拨款支出决算表 (F05),
-财政拨款“三公”经费支出决算表 (F07). The other tables' lines are kept as `not_read` in the line
-counts: they are recognised, not yet read into facts.
+一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07). The other
+tables' lines are kept as `not_read` in the line counts: recognised, not yet read into facts.
 """
 
 from __future__ import annotations
@@ -412,6 +412,92 @@ def _read_summary(
     ).with_columns(pl.col("amount").cast(RAW_TABLES["final_summary"]["amount"]))
 
 
+_BASIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_use_total"}
+
+
+def _read_basic(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """一般公共预算财政拨款基本支出决算表: two blocks of (code, name, 决算数) side by side; the
+    code in one cell (30101) or as 类 and 款 in two (301, 01)."""
+    unit = _units(section, read)
+    amounts: list[int] = []
+    rows: list[dict[str, object]] = []
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = [normalise_label(cell) for cell in line.cells]
+        if not amounts and cells.count("决算数") == 2:
+            amounts = [i for i, c in enumerate(cells) if c == "决算数"]
+            read.kinds[line.no] = "header"
+            continue
+        if not amounts or not any(re.search(r"\d", c) for c in cells):
+            read.kinds[line.no] = "header"
+            continue
+        found = []
+        for start, end in ((0, amounts[0]), (amounts[0] + 1, amounts[1])):
+            block = [c for c in line.cells[start:end] if c]
+            figure = line.cells[end] if end < len(line.cells) else ""
+            if not block and not figure:
+                continue
+            codes = [c for c in block if _CODE_PART.match(c)]
+            names = [c for c in block if not _CODE_PART.match(c)]
+            code = "".join(codes)
+            label = normalise_label(names[0]) if len(names) == 1 else ""
+            if len(names) == 1 and not code and label in _BASIC_TOTALS:
+                found.append(
+                    {
+                        "econ_code": None,
+                        "econ_name": names[0],
+                        "line_type": _BASIC_TOTALS[label],
+                        "amount": figure or None,
+                        "source_line": line.no,
+                    }
+                )
+            elif len(names) == 1 and len(code) in (3, 5):
+                found.append(
+                    {
+                        "econ_code": code,
+                        "econ_name": names[0],
+                        "line_type": "item",
+                        "amount": figure or None,
+                        "source_line": line.no,
+                    }
+                )
+            else:
+                found = []
+                break
+        if not found:
+            read.kinds[line.no] = "not_understood"
+            read.issues.append(
+                Issue(source_file, "line not understood", table_no, line.no, line.text)
+            )
+            continue
+        read.kinds[line.no] = "total" if found[0]["line_type"] != "item" else "row"
+        rows.extend(found)
+    if not amounts:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no header with two 决算数 columns",
+                table_no,
+                section[0].no if section else None,
+                check_name="structure",
+            )
+        )
+    _convert(rows, ["amount"], unit, source_file, table_no, read)
+    schema = RAW_TABLES["final_basic_expenditure"]
+    read.frames["final_basic_expenditure"] = pl.DataFrame(
+        rows,
+        schema={
+            c: (pl.String if c == "amount" else t) for c, t in schema.items() if c != "source_page"
+        },
+        orient="row",
+    ).with_columns(pl.col("amount").cast(schema["amount"]))
+
+
 def _read_three_public(
     section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
 ) -> None:
@@ -489,5 +575,6 @@ _READERS = {
     "F01": _read_summary,
     "F03": _read_expenditure,
     "F05": _read_general_budget,
+    "F06": _read_basic,
     "F07": _read_three_public,
 }

@@ -223,6 +223,16 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F06 一般公共预算财政拨款基本支出决算表: 决算数 by economic code (two blocks side by side),
+    # and the 人员经费合计 and 公用经费合计 lines.
+    "final_basic_expenditure": {
+        "econ_code": TEXT,
+        "econ_name": TEXT,
+        "line_type": TEXT,  # item | personnel_total | public_use_total
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F07 财政拨款“三公”经费支出决算表: 预算数 (approved) and 决算数 (executed) of each figure.
     "final_three_public": {
         "item": TEXT,  # total | outbound_travel | vehicles_total | vehicle_purchase | ...

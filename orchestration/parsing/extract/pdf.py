@@ -2,10 +2,10 @@
 
 Two passes. pypdfium2 reads every page's text and counts its drawn paths and images (about 1 ms
 a page); only pages that draw a grid go to pdfplumber's ruled-table extraction, which costs some
-50 times more (benchmarks/RESULTS.md). Narrative pages (职能, 名词解释, 编制说明) are skipped; a page that prints figures
-in columns without ruling lines, a page with no text layer and a page whose text does not map to
-Unicode are reported with their page number and reject the document: their cells cannot be
-placed or read without guessing.
+50 times more (benchmarks/RESULTS.md). Narrative pages (职能, 名词解释, 编制说明) are skipped; a
+page that prints figures in columns without ruling lines, a page with no text layer and a page
+whose text does not map to Unicode are reported with their page number and reject the
+document: their cells cannot be placed or read without guessing.
 """
 
 from __future__ import annotations
