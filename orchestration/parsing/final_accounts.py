@@ -436,7 +436,7 @@ def _read_basic(
         if not amounts or not any(re.search(r"\d", c) for c in cells):
             read.kinds[line.no] = "header"
             continue
-        found = []
+        found: list[dict[str, object]] = []
         for start, end in ((0, amounts[0]), (amounts[0] + 1, amounts[1])):
             block = [c for c in line.cells[start:end] if c]
             figure = line.cells[end] if end < len(line.cells) else ""

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # no stubs in the environment
+import yaml
 
 from orchestration.parsing import RAW_TABLES
 from orchestration.settings import EXPECTATIONS_DIR

@@ -43,13 +43,15 @@ approved as (
 ),
 
 final_rows as (
-    select document_id, 'all_funds' as fund_scope, function_code, function_name, total,
-           source_line, source_page
+    select
+        document_id, 'all_funds' as fund_scope, function_code, function_name, total,
+        source_line, source_page
     from {{ ref('stg_final_expenditure') }}
     where line_type = 'item'
     union all
-    select document_id, 'general_public_budget', function_code, function_name, total,
-           source_line, source_page
+    select
+        document_id, 'general_public_budget', function_code, function_name, total,
+        source_line, source_page
     from {{ ref('stg_final_general_budget_expenditure') }}
     where line_type = 'item'
 ),
@@ -85,10 +87,11 @@ compared as (
         executed.final_source_page
     from approved
     full outer join executed
-        on executed.department_key = approved.department_key
-        and executed.fiscal_year = approved.fiscal_year
-        and executed.fund_scope = approved.fund_scope
-        and executed.function_code = approved.function_code
+        on
+            executed.department_key = approved.department_key
+            and executed.fiscal_year = approved.fiscal_year
+            and executed.fund_scope = approved.fund_scope
+            and executed.function_code = approved.function_code
 ),
 
 with_documents as (
@@ -98,11 +101,13 @@ with_documents as (
         final_documents.document_id as final_document_id
     from compared
     left join budget_documents
-        on budget_documents.department_key = compared.department_key
-        and budget_documents.fiscal_year = compared.fiscal_year
+        on
+            budget_documents.department_key = compared.department_key
+            and budget_documents.fiscal_year = compared.fiscal_year
     left join final_documents
-        on final_documents.department_key = compared.department_key
-        and final_documents.fiscal_year = compared.fiscal_year
+        on
+            final_documents.department_key = compared.department_key
+            and final_documents.fiscal_year = compared.fiscal_year
 ),
 
 final as (

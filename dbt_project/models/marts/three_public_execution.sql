@@ -20,8 +20,9 @@ budget_documents as (
 
 budget_figures as (
     unpivot (
-        select document_id, total, outbound_travel, reception, vehicles_total,
-               vehicle_purchase, vehicle_operation
+        select
+            document_id, total, outbound_travel, reception, vehicles_total,
+            vehicle_purchase, vehicle_operation
         from {{ ref('stg_three_public') }}
     )
     on total, outbound_travel, reception, vehicles_total, vehicle_purchase, vehicle_operation
@@ -29,7 +30,8 @@ budget_figures as (
 ),
 
 item_names as (
-    select * from (values
+    select * from (
+        values
         ('total', '合计', 1),
         ('outbound_travel', '因公出国（境）费', 2),
         ('vehicles_total', '公务用车购置及运行维护费', 3),
@@ -60,11 +62,13 @@ final as (
     inner join final_documents on final_documents.document_id = figures.document_id
     inner join item_names on item_names.item = figures.item
     left join budget_documents
-        on budget_documents.department_key = final_documents.department_key
-        and budget_documents.fiscal_year = final_documents.fiscal_year
+        on
+            budget_documents.department_key = final_documents.department_key
+            and budget_documents.fiscal_year = final_documents.fiscal_year
     left join budget_figures
-        on budget_figures.document_id = budget_documents.document_id
-        and budget_figures.item = figures.item
+        on
+            budget_figures.document_id = budget_documents.document_id
+            and budget_figures.item = figures.item
 )
 
 select
