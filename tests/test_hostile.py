@@ -47,7 +47,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from orchestration.parsing import DocumentError, parse_document
-from orchestration.quality.gates import run_quality_gates
+from orchestration.quality.gate import gate_documents
 from orchestration.settings import BUILD_DB_ENV, Settings
 from orchestration.warehouse.database import connect, ensure_schema
 from orchestration.warehouse.discovery import DocumentFile, discover
@@ -626,7 +626,7 @@ def digit_gates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bool]:
         store_documents(con, [read_file(DocumentFile(document_id, root / document_id, 2026),
                                         body.encode())
                               for document_id, body in documents.items()], run_id="digits")
-        run_quality_gates(con, list(documents))
+        gate_documents(con, list(documents), run_id="digits", data_docs_dir=None)
         rejected = {document_id for (document_id,) in rows(
             con, "select distinct document_id from raw.check_results "
                  "where not success and rejects")}
