@@ -44,6 +44,7 @@
     case {{ column }}
         when 'published' then '已发布'
         when 'rejected' then '未通过检查'
+        when 'companion' then '说明文件（无表格）'
     end
 {%- endmacro %}
 

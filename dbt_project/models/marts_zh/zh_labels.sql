@@ -10,7 +10,8 @@ with codes (kind, code) as (
     ('fund_scope', 'all_funds'), ('fund_scope', 'general_public_budget'),
     ('econ_kind', 'government'), ('econ_kind', 'department'),
     ('fund_group', 'current_year'), ('fund_group', 'carryover'), ('fund_group', 'total'),
-    ('document_status', 'published'), ('document_status', 'rejected')
+    ('document_status', 'published'), ('document_status', 'rejected'),
+    ('document_status', 'companion')
 )
 
 select
