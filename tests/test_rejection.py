@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import dagster as dg
 import duckdb
 import pytest
 from conftest import SEED, SEED_ID, make_raw_dir, rows, run_cli
 from documents import add_one_fen, move_to_year, seed_text
 
+from orchestration.partitions import REJECTED_IDS_TAG, REJECTED_TAG
 from orchestration.runner import execute_build
 from orchestration.settings import Settings
 
@@ -115,13 +117,29 @@ def test_the_cli_prints_where_the_check_results_are(mixed_build):
 def test_a_broken_re_release_keeps_the_last_good_figures(tmp_path):
     raw = make_raw_dir(tmp_path, {SEED_ID: SEED.read_bytes()})
     settings = Settings.from_env(raw_dir=raw, warehouse=tmp_path / "warehouse.duckdb")
-    first = execute_build(settings, [SEED_ID])
+    instance = dg.DagsterInstance.ephemeral()
+    first = execute_build(settings, [SEED_ID], instance=instance)
     assert first.success
 
     # The department re-publishes the same year with 基本工资 of line 55 off by one fen.
     (raw / SEED_ID).write_text(add_one_fen(seed_text(), 55, 4), encoding="utf-8")
-    second = execute_build(settings, [SEED_ID])
+    second = execute_build(settings, [SEED_ID], instance=instance)
     assert second.success  # the gate quarantines the document; the run itself succeeds
+    # The run says so where a Dagster user looks: its tags, and a failed check evaluated on
+    # the document's own partition.
+    tags = instance.get_run_by_id(second.run_id).tags
+    assert (tags[REJECTED_TAG], tags[REJECTED_IDS_TAG]) == ("1", SEED_ID)
+    failed = [
+        (e.check_name, e.partition)
+        for e in second.get_asset_check_evaluations()
+        if e.partition is not None and not e.passed
+    ]
+    assert ("identities_hold", SEED_ID) in failed
+    # A build that reads nothing new checks nothing, and so reports no check as passed.
+    third = execute_build(settings, [SEED_ID], instance=instance)
+    assert third.success
+    assert [e for e in third.get_asset_check_evaluations() if e.partition is not None] == []
+    assert instance.get_run_by_id(third.run_id).tags[REJECTED_TAG] == "0"
 
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         assert rows(con, "select count(*), sum(total), sum(basic) from marts.fct_expenditure") == [
