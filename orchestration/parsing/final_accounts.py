@@ -245,6 +245,16 @@ def _units(section: list[Line], read: FinalAccountsRead) -> str:
     return "万元"
 
 
+def _typed_frame(table: str, rows: list[dict[str, object]], amounts: list[str]) -> pl.DataFrame:
+    """Rows of a raw table, typed as RAW_TABLES declares it; the amount columns hold the 万元
+    text `_convert` wrote and are cast once. The page is added by parse_document."""
+    schema = {c: t for c, t in RAW_TABLES[table].items() if c != "source_page"}
+    text = {c: (pl.String() if c in amounts else t) for c, t in schema.items()}
+    return pl.DataFrame(
+        [{c: row.get(c) for c in schema} for row in rows], schema=text, orient="row"
+    ).with_columns(pl.col(c).cast(schema[c]) for c in amounts)
+
+
 def _convert(
     rows: list[dict[str, object]],
     columns: list[str],
@@ -310,16 +320,7 @@ def _read_by_function(
             )
         )
     _convert(rows, list(labels.values()), unit, source_file, table_no, read)
-    schema = RAW_TABLES[table]
-    read.frames[table] = pl.DataFrame(
-        [{column: row.get(column) for column in schema if column != "source_page"} for row in rows],
-        schema={
-            c: (pl.String if c in labels.values() else t)
-            for c, t in schema.items()
-            if c != "source_page"
-        },
-        orient="row",
-    ).with_columns(pl.col(c).cast(schema[c]) for c in labels.values())
+    read.frames[table] = _typed_frame(table, rows, list(labels.values()))
 
 
 def _function_row(line: Line, positions: dict[str, int]) -> dict[str, object] | None:
@@ -400,16 +401,7 @@ def _read_summary(
                     {"side": side, "label": label, "amount": amount, "source_line": line.no}
                 )
     _convert(rows, ["amount"], unit, source_file, table_no, read)
-    read.frames["final_summary"] = pl.DataFrame(
-        rows,
-        schema={
-            "side": pl.String,
-            "label": pl.String,
-            "amount": pl.String,
-            "source_line": pl.Int32,
-        },
-        orient="row",
-    ).with_columns(pl.col("amount").cast(RAW_TABLES["final_summary"]["amount"]))
+    read.frames["final_summary"] = _typed_frame("final_summary", rows, ["amount"])
 
 
 _BASIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_use_total"}
@@ -488,14 +480,9 @@ def _read_basic(
             )
         )
     _convert(rows, ["amount"], unit, source_file, table_no, read)
-    schema = RAW_TABLES["final_basic_expenditure"]
-    read.frames["final_basic_expenditure"] = pl.DataFrame(
-        rows,
-        schema={
-            c: (pl.String if c == "amount" else t) for c, t in schema.items() if c != "source_page"
-        },
-        orient="row",
-    ).with_columns(pl.col("amount").cast(schema["amount"]))
+    read.frames["final_basic_expenditure"] = _typed_frame(
+        "final_basic_expenditure", rows, ["amount"]
+    )
 
 
 def _read_three_public(
@@ -558,17 +545,9 @@ def _read_three_public(
         for i, item in enumerate(THREE_PUBLIC_ITEMS)
     ]
     _convert(rows, ["approved", "executed"], unit, source_file, table_no, read)
-    dtype = RAW_TABLES["final_three_public"]["approved"]
-    read.frames["final_three_public"] = pl.DataFrame(
-        rows,
-        schema={
-            "item": pl.String,
-            "approved": pl.String,
-            "executed": pl.String,
-            "source_line": pl.Int32,
-        },
-        orient="row",
-    ).with_columns(pl.col("approved", "executed").cast(dtype))
+    read.frames["final_three_public"] = _typed_frame(
+        "final_three_public", rows, ["approved", "executed"]
+    )
 
 
 _READERS = {
