@@ -96,7 +96,11 @@ def test_a_final_accounts_whose_identities_fail_is_rejected_naming_page_and_figu
     # 支出决算表 is the PDF's second page; its row prints 187.98 = 186.98 + nothing.
     assert "table F03" in reasons and "F03.row_total" in reasons
     assert "2050303, page 2" in reasons
-    assert "187.980000 ≠ 186.980000, difference 1.000000 万元" in reasons
+    # Two figures printed (合计 and 基本支出), each rounded to 0.01: an allowance of 0.01.
+    assert (
+        "187.980000 ≠ 186.980000, difference 1.000000 万元, beyond the allowance "
+        "0.010000 万元 (2 rounded figures compared)"
+    ) in reasons
     assert BROKEN in final_build.stdout
     assert not rows(
         warehouse, "select 1 from marts.fct_final_expenditure where document_id = ?", [BROKEN]
@@ -313,6 +317,24 @@ def test_a_rounding_step_in_a_real_final_accounts_is_allowed(warehouse):
         [FINANCE_BUREAU],
     )[0]
     assert (printed, categories) == (Decimal("2940.05"), Decimal("2940.06"))
+    # The gate reports it as a warning with both sides, the difference and the allowance: five
+    # figures (合计 and four categories), each rounded to 0.01 万元, may be 0.025 apart.
+    found = rows(
+        warehouse,
+        "select outcome, table_no, allowance, message from marts.data_quality "
+        "where document_id = ? and identity = 'F03.total_row' and not success order by message",
+        [FINANCE_BUREAU],
+    )
+    assert [row[:3] for row in found] == [("warning", "F03", Decimal("0.025"))] * 2
+    for (*_, message), (column, printed_total, summed) in zip(
+        found,
+        [("basic", "2,336.910000", "2,336.920000"), ("total", "2,940.050000", "2,940.060000")],
+        strict=True,
+    ):
+        assert message.endswith(
+            f"[{column}, page 10]: {printed_total} ≠ {summed}, difference -0.010000 万元, "
+            "within the allowance 0.025000 万元 (5 rounded figures compared)"
+        ), message
 
 
 def test_a_rounding_step_in_the_basic_spending_table_is_allowed(warehouse):

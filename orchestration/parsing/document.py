@@ -10,10 +10,15 @@ from decimal import Decimal
 import polars as pl
 
 from .extract import ExtractedDocument
-from .final_accounts import DocumentKind, is_final_accounts, read_final_accounts
+from .final_accounts import (
+    FIGURES_ROUNDED,
+    DocumentKind,
+    is_final_accounts,
+    read_final_accounts,
+)
 from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
-from .model import RAW_TABLES, ParsedDocument
+from .model import RAW_TABLES, ParsedDocument, precision_frame
 from .tables import read_section
 from .templates import BEIJING, PROFILES, match_profile, normalise, printed_titles
 from .text import decode, remove_controls, split_lines
@@ -86,6 +91,7 @@ def parse_document(
     department: str | None = None
     seen: dict[str, int] = {}
     project_spending: Decimal | None = None
+    last_digits: dict[str, Decimal] = {}
 
     for line in preamble:
         table_of_line[line.no] = None
@@ -133,6 +139,8 @@ def parse_document(
         units |= result.units
         for table, frame in result.frames.items():
             parts.setdefault(table, []).append(frame)
+        if result.last_digit_wan is not None:
+            last_digits[section.table_no] = result.last_digit_wan
         if section.table_no == "13":
             year, department = result.fiscal_year, result.department_name
         if section.table_no == "03":
@@ -217,6 +225,7 @@ def parse_document(
         frames = {table: _with_pages(frame, extracted) for table, frame in frames.items()}
         issues = [_on_page(issue, extracted) for issue in issues]
     frames["line_counts"] = _line_counts(kinds, table_of_line)
+    frames["printed_precision"] = precision_frame(last_digits, rounded=profile.rounded)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,
@@ -287,6 +296,7 @@ def _final_accounts(
             for table, frame in frames.items()
         }
     frames["line_counts"] = _line_counts(read.kinds, read.table_of_line)
+    frames["printed_precision"] = precision_frame(read.last_digits, rounded=FIGURES_ROUNDED)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,

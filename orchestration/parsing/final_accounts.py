@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 import polars as pl
 
-from .amounts import convert_cells, describe_invalid
+from .amounts import convert_cells, describe_invalid, last_digit_wan
 from .issues import Issue
 from .layout import Line
 from .model import RAW_TABLES
@@ -60,6 +61,9 @@ _TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 REQUIRED_FINAL_TABLES = ("F01", "F03", "F05", "F07")
+# The 决算 template prints 万元 to 2 decimals and rounds each figure on its own, so its totals
+# may differ from the sum of their printed parts within the rounding allowance.
+FIGURES_ROUNDED = True
 
 # "中共上海市普陀区委社会工作部 2024 年度部门决算表", "第二部分 上海市普陀区财政局 年度部门决算表"
 # (its year printed on the next line by the ONLYOFFICE export).
@@ -118,6 +122,8 @@ class FinalAccountsRead:
     kinds: dict[int, str] = field(default_factory=dict)
     table_of_line: dict[int, str | None] = field(default_factory=dict)
     units: set[str] = field(default_factory=set)
+    # 万元 of the last digit each table prints (raw.printed_precision)
+    last_digits: dict[str, Decimal] = field(default_factory=dict)
 
 
 def read_final_accounts(
@@ -263,6 +269,8 @@ def _convert(
     table_no: str,
     read: FinalAccountsRead,
 ) -> None:
+    if rows:
+        read.last_digits[table_no] = last_digit_wan(rows, columns, unit)
     for index, column, text in convert_cells(rows, columns, unit):
         read.issues.append(
             Issue(

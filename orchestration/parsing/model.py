@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import polars as pl
 
@@ -241,6 +242,15 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,  # with no figures printed: the 预算数/决算数 header
         "source_page": LINE,
     },
+    # How finely each table prints its amounts, for the rounding allowance of the identities
+    # (docs/architecture.md, "The identities"): the 万元 value of its last printed digit, and
+    # whether its template rounds each figure on its own to that digit (Shanghai, Jiangsu, every
+    # 决算) or prints exact figures (Beijing's six decimals of 万元).
+    "printed_precision": {
+        "table_no": TEXT,
+        "last_digit_wan": AMOUNT_DTYPE,
+        "rounded": pl.Boolean(),
+    },
     # Every line of the document accounted for: counts by table and kind.
     "line_counts": {
         "table_no": TEXT,
@@ -266,6 +276,18 @@ LINE_KINDS = (
 
 def empty_frame(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=RAW_TABLES[table])
+
+
+def precision_frame(last_digits: dict[str, Decimal], *, rounded: bool) -> pl.DataFrame:
+    """raw.printed_precision of one document: each table's last printed digit."""
+    return pl.DataFrame(
+        {
+            "table_no": list(last_digits),
+            "last_digit_wan": list(last_digits.values()),
+            "rounded": [rounded] * len(last_digits),
+        },
+        schema=RAW_TABLES["printed_precision"],
+    )
 
 
 @dataclass(slots=True)

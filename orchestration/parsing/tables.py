@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid
+from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid, last_digit_wan
 from .grid import (
     Column,
     Grid,
@@ -45,6 +45,8 @@ class SectionResult:
     units: set[str] = field(default_factory=set)
     fiscal_year: int | None = None
     department_name: str | None = None
+    # 万元 of the last digit its amounts print (None: no amounts).
+    last_digit_wan: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -142,16 +144,11 @@ class _Reader:
                     self.line(first),
                 )
                 return pl.DataFrame(schema=schema)
-            decimals = max(
-                (
-                    len(str(row[c]).rpartition(".")[2]) if "." in str(row[c]) else 0
-                    for row in rows
-                    for c in amount_columns
-                    if row[c]
-                ),
-                default=0,
-            )
-            self.last_digit_wan = Decimal(1).scaleb(-decimals - (4 if self.unit == "元" else 0))
+            printed = last_digit_wan(rows, amount_columns, self.unit)
+            self.last_digit_wan = printed
+            # A section of several raw tables (03: rows and totals) is as coarse as its
+            # coarsest.
+            self.result.last_digit_wan = max(printed, self.result.last_digit_wan or printed)
             bad = convert_cells(rows, amount_columns, self.unit)
             for row, column_key, text in bad:
                 line = self.line(records[row]["source_line"])

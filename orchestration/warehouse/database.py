@@ -82,6 +82,8 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
     "observed": "varchar",
     # Differences of sums: wider than any one amount (DECIMAL(18,6)).
     "difference": "decimal(38,6)",
+    # how far apart the sides of an identity may be (the rounding allowance, in 万元)
+    "allowance": "decimal(38,6)",
     "message": "varchar",
     # a failed check that keeps the document out of the marts (others are warnings)
     "rejects": "boolean",
