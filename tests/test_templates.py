@@ -393,7 +393,9 @@ def test_the_shanghai_identity_of_06_against_05_rejects_a_difference(tmp_path) -
     from orchestration.warehouse.discovery import DocumentFile
     from orchestration.warehouse.load import read_file, store_documents
 
-    documents = {"good": _shanghai_text("10"), "bad": _shanghai_text("11")}
+    # Whole 元, each rounded on its own: two figures may be 1 元 apart (half a 元 each), so
+    # the bad document's 06 is 2 元 off.
+    documents = {"good": _shanghai_text("10"), "bad": _shanghai_text("12")}
     files = [
         (DocumentFile(f"2025/{name}.txt", tmp_path / f"{name}.txt", 2025), text.encode())
         for name, text in documents.items()
@@ -410,9 +412,12 @@ def test_the_shanghai_identity_of_06_against_05_rejects_a_difference(tmp_path) -
         )
     assert verdicts == {"2025/good.txt": "published", "2025/bad.txt": "rejected"}
     [(document_id, identity, line, message)] = failed
-    # 06 合计 (line 28) prints 11 元 against 05's 基本支出 合计 of 10 元.
+    # 06 合计 (line 28) prints 12 元 against 05's 基本支出 合计 of 10 元.
     assert (document_id, identity, line) == ("2025/bad.txt", "06.basic_total_vs_05", 28)
-    assert "0.001100" in message and "0.001000" in message
+    assert (
+        "0.001200 ≠ 0.001000, difference 0.000200 万元, beyond the allowance 0.000100 万元 "
+        "(2 rounded figures compared)"
+    ) in message
 
 
 def test_parent_rows_name_their_codes_as_printed(marts: duckdb.DuckDBPyConnection) -> None:
