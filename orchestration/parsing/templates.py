@@ -100,10 +100,10 @@ _SHANGHAI_FUNCTION = [
 SHANGHAI = TemplateProfile(
     template=Template.SHANGHAI,
     tables=(
-        TemplateTable("01", _titles("部门财务收支预算总表"), read=False),
-        TemplateTable("02", _titles("部门收入预算总表"), read=False),
+        TemplateTable("01", _titles("部门财务收支预算总表")),
+        TemplateTable("02", _titles("部门收入预算总表")),
         TemplateTable("03", _titles("部门支出预算总表")),
-        TemplateTable("04", _titles("部门财政拨款收支预算总表"), read=False),
+        TemplateTable("04", _titles("部门财政拨款收支预算总表")),
         TemplateTable("05", _titles("部门一般公共预算支出功能分类预算表")),
         TemplateTable(
             "07", _titles("部门政府性基金预算支出功能分类预算表"), required=False, read=False
@@ -124,11 +124,40 @@ SHANGHAI = TemplateProfile(
         r"(?P<unit>万元|元)$"
     ),
     columns={
+        # 收支总表 with 本年收入 / 本年支出 over 项目 and 预算数; no 本年收入合计 or 结转 lines.
+        "01": [
+            column("revenue_label", "name", "本年收入/项目"),
+            column("revenue_amount", "amount", "本年收入/预算数"),
+            column("expenditure_label", "name", "本年支出/项目"),
+            column("expenditure_amount", "amount", "本年支出/预算数"),
+        ],
+        # 收入总表 by function code, one column per source, all of this year (收入预算): its 合计
+        # row is the revenue by source (tables.read_revenue).
+        "02": [
+            *_SHANGHAI_FUNCTION,
+            column("total__total", "amount", "收入预算/合计"),
+            column("current_year__fiscal_appropriation", "amount", "收入预算/财政拨款收入"),
+            column("current_year__institution_business", "amount", "收入预算/事业收入"),
+            column("current_year__institution_operating", "amount", "收入预算/事业单位经营收入"),
+            column("current_year__other", "amount", "收入预算/其他收入"),
+        ],
         "03": [
             *_SHANGHAI_FUNCTION,
             column("total", "amount", "支出预算/合计"),
             column("basic", "amount", "支出预算/基本支出"),
             column("project", "amount", "支出预算/项目支出"),
+        ],
+        # 财政拨款收支总表: each spending category's 合计 is read; its split by fund beside it
+        # (一般公共预算, 政府性基金预算, 国有资本经营预算) is not stored, since 05, 07 and 08 print
+        # each fund's spending by function code.
+        "04": [
+            column("revenue_label", "name", "财政拨款收入/项目"),
+            column("revenue_amount", "amount", "财政拨款收入/预算数"),
+            column("expenditure_label", "name", "财政拨款支出/项目"),
+            column("expenditure_amount", "amount", "财政拨款支出/合计"),
+            column("general_public_budget", "ignore", "财政拨款支出/一般公共预算", required=False),
+            column("government_fund", "ignore", "财政拨款支出/政府性基金预算", required=False),
+            column("state_capital_operation", "ignore", "财政拨款支出/国有资本经营预算", required=False),
         ],
         "05": [
             *_SHANGHAI_FUNCTION,
@@ -238,9 +267,12 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
             and cells
             and normalise_label(cells[0]) in ("合计", "总计")
             and len(cells) - 1 == width - code_columns - 1
+            and cells[1].strip()
         ):
             # The extractor merges a total row's label cells when the row sits alone on its
-            # page; its amounts are exactly the table's amount columns, so they go there.
+            # page; its amounts are exactly the table's amount columns, so they go there. (A
+            # row whose label cells are not merged but whose last columns are blank, which the
+            # extractor drops, has the same width: its second cell is then an empty label.)
             cells = [cells[0], *[""] * code_columns, *cells[1:]]
         if code_columns and len(cells) >= code_columns:
             cells = [_join_code(cells[:code_columns]), *cells[code_columns:]]
