@@ -200,9 +200,10 @@ def test_category_rows_equal_the_printed_figures(
     assert sums == (wan(total), wan(basic), wan(project))
 
 
-# 01 财务收支预算总表: (一、财政拨款收入, 1. 一般公共预算资金, 收入总计) and its page; 02 收入预算总表
-# 合计 row (合计, 财政拨款收入) and page; 04 财政拨款收支预算总表 (一、一般公共预算资金, 收入总计,
-# 支出总计 合计) and page. 元 as printed.
+# (document, the figure printed, and the pages of 01, 02 and 04): 01 财务收支预算总表 prints it
+# as 一、财政拨款收入, 1. 一般公共预算资金 and 收入总计; 02 收入预算总表 as 合计 and
+# 财政拨款收入 of its 合计 row; 04 财政拨款收支预算总表 as 一、一般公共预算资金, 收入总计
+# and 支出总计 (合计). 元 as printed.
 REVENUE = [
     # 2024 万里 p.10 «一、财政拨款收入 156,211,123», «1. 一般公共预算资金 156,211,123», «收入总计
     # 156,211,123 支出总计 156,211,123»; p.15 «合计 156,211,123 156,211,123 0 0 0»; p.21

@@ -157,7 +157,9 @@ SHANGHAI = TemplateProfile(
             column("expenditure_amount", "amount", "财政拨款支出/合计"),
             column("general_public_budget", "ignore", "财政拨款支出/一般公共预算", required=False),
             column("government_fund", "ignore", "财政拨款支出/政府性基金预算", required=False),
-            column("state_capital_operation", "ignore", "财政拨款支出/国有资本经营预算", required=False),
+            column(
+                "state_capital_operation", "ignore", "财政拨款支出/国有资本经营预算", required=False
+            ),
         ],
         "05": [
             *_SHANGHAI_FUNCTION,
