@@ -15,9 +15,18 @@ from decimal import Decimal
 import duckdb
 import pytest
 from conftest import SEED, SEED_ID, CliRun, make_raw_dir, rows, run_cli
+from documents import scale_document
 
 from orchestration.parsing import parse_document
-from orchestration.parsing.templates import SHANGHAI, Template, match_profile, normalise
+from orchestration.parsing.templates import (
+    SHANGHAI,
+    DocumentScope,
+    ScopeReading,
+    Template,
+    document_scope,
+    match_profile,
+    normalise,
+)
 from orchestration.settings import PROJECT_ROOT
 
 REAL = PROJECT_ROOT.parent / "shared" / "real-documents"
@@ -31,6 +40,10 @@ DOCUMENTS = {
 }
 # A fourth template nobody has a profile for: the seed with its titles numbered «附表01：».
 UNKNOWN_ID = "2026/某区未知模板.txt"
+# The seed as the budget of one of its units (单位预算) of the same name and year, every amount
+# doubled: its figures must stay out of the department-level marts.
+UNIT_ID = "2026/北京市人力资源和社会保障局-单位预算.txt"
+BEIJING = "北京市人力资源和社会保障局"
 
 pytestmark = pytest.mark.skipif(
     not SHANGHAI_BUDGETS.is_dir(),
@@ -44,6 +57,11 @@ def wan(yuan: str) -> Decimal:
     return Decimal(yuan.replace(",", "")) / 10000
 
 
+def unit_budget() -> bytes:
+    """The seed relabelled as a 单位预算: a heading naming it so, and its amounts doubled."""
+    return (f"{BEIJING}2026年单位预算\n" + scale_document(SEED.read_text("utf-8"), 2)).encode()
+
+
 def unknown_template() -> bytes:
     text = SEED.read_text("utf-8")
     return re.sub(
@@ -53,10 +71,14 @@ def unknown_template() -> bytes:
 
 @pytest.fixture(scope="session")
 def shanghai_build(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    """The Beijing seed, the four Shanghai budgets and an unknown template, built once by the
-    real CLI."""
+    """The Beijing seed, the four Shanghai budgets, an unknown template and the seed relabelled
+    as a unit's budget, built once by the real CLI."""
     root = tmp_path_factory.mktemp("templates")
-    documents = {SEED_ID: SEED.read_bytes(), UNKNOWN_ID: unknown_template()}
+    documents = {
+        SEED_ID: SEED.read_bytes(),
+        UNKNOWN_ID: unknown_template(),
+        UNIT_ID: unit_budget(),
+    }
     for document_id in DOCUMENTS:
         year, name = document_id.split("/")
         documents[document_id] = (SHANGHAI_BUDGETS / name).read_bytes()
@@ -86,6 +108,60 @@ def test_the_four_shanghai_budgets_publish_with_their_template(
     for document_id, (year, department) in DOCUMENTS.items():
         assert documents[document_id] == ("published", "shanghai", year, department)
     assert documents[SEED_ID][:2] == ("published", "beijing")
+
+
+def test_a_unit_budget_publishes_beside_its_department_and_counts_in_no_budget_mart(
+    shanghai_build: CliRun, marts: duckdb.DuckDBPyConnection
+) -> None:
+    scopes = dict(
+        rows(marts, "select document_id, scope from marts.dim_document where status = 'published'")
+    )
+    # Every real Shanghai budget titles its tables «2025年部门…表»: a 部门预算. The seed names
+    # neither, so it is a department's.
+    assert {document_id: scopes[document_id] for document_id in DOCUMENTS} == dict.fromkeys(
+        DOCUMENTS, "department"
+    )
+    assert (scopes[SEED_ID], scopes[UNIT_ID]) == ("department", "unit")
+    # Same name, same year, another scope: no conflict, and the department's figures counted
+    # once. Seed line 36: 本年支出合计 131,905.904856 (the unit prints twice that).
+    [(total,)] = rows(
+        marts,
+        "select sum(total) from marts.fct_expenditure "
+        "where department_name = ? and fiscal_year = 2026",
+        [BEIJING],
+    )
+    assert total == Decimal("131905.904856")
+    facts = [
+        table
+        for (table,) in rows(
+            marts,
+            "select table_name from information_schema.columns where table_schema = 'marts' "
+            "and column_name = 'document_id' and table_name like 'fct_%'",
+        )
+    ]
+    assert "fct_expenditure" in facts and "fct_revenue" in facts
+    for table in facts:
+        assert rows(
+            marts, f"select count(*) from marts.{table} where document_id = ?", [UNIT_ID]
+        ) == [(0,)], table
+    [(years,)] = rows(
+        marts,
+        "select count(*) from marts.yoy_function where department_name = ? and fiscal_year = 2026 "
+        "and fund_scope = 'all_funds' and level = 'category' and function_code = '208'",
+        [BEIJING],
+    )
+    assert years == 1
+    # It was read and checked all the same: its figures are in the working database.
+    work = duckdb.connect(
+        str(shanghai_build.warehouse.parent / "build" / "warehouse.work.duckdb"), read_only=True
+    )
+    try:
+        [(unit_total,)] = rows(
+            work, "select sum(total) from accepted.expenditure where document_id = ?", [UNIT_ID]
+        )
+    finally:
+        work.close()
+    assert unit_total == 2 * Decimal("131905.904856")
 
 
 def test_a_fourth_template_is_rejected_naming_the_titles_it_found(
@@ -424,6 +500,30 @@ def test_codes_are_joined_and_a_lost_leading_zero_restored() -> None:
     assert normalised.lines[6].split("\t")[:2] == ["2080506", "机关事业单位职业年金缴费支出"]
     # A 合计 row whose label cells the extractor merged keeps its amounts in their columns.
     assert normalised.lines[7] == "合计\t\t15\t15\t0"
+
+
+def test_the_scope_is_what_the_document_calls_itself() -> None:
+    unit_lines = [
+        line.replace("年部门", "年单位").replace("编制部门", "编制单位") for line in SHANGHAI_LINES
+    ]
+    assert document_scope(SHANGHAI_LINES).scope is DocumentScope.DEPARTMENT
+    assert document_scope(unit_lines).scope is DocumentScope.UNIT
+    # A cover, as page 1 of each real Shanghai budget prints it: «上海市普陀区2025年区级部门预算».
+    assert document_scope(["上海市普陀区2025年区级部门预算"]).scope is DocumentScope.DEPARTMENT
+    assert document_scope(["某中心2025年单位预算", *SHANGHAI_LINES]) == (
+        ScopeReading(DocumentScope.UNIT, (1, "某中心2025年单位预算"), (2, "2025年部门支出预算总表"))
+    )
+    # Beijing's numbered titles name neither: a 部门预算.
+    assert document_scope(SEED.read_text("utf-8").split("\n")).evidence is None
+
+
+def test_a_shanghai_unit_budget_is_read_with_its_scope() -> None:
+    text = _shanghai_text("10").replace("年部门", "年单位").replace("编制部门", "编制单位")
+    document = parse_document(text.encode(), document_id="2025/x.txt", source_file="2025/x.txt")
+    assert (document.template, document.scope) == (Template.SHANGHAI, DocumentScope.UNIT)
+    assert (document.fiscal_year, document.department_name) == (2025, "上海市普陀区某局")
+    assert [issue for issue in document.issues if issue.rejects] == []
+    assert document.tables_found == ("01", "02", "03", "04", "05", "06", "09")
 
 
 def test_a_parent_row_beyond_the_rounding_allowance_rejects() -> None:
