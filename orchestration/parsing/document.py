@@ -20,12 +20,20 @@ from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument, precision_frame
 from .tables import read_section
-from .templates import BEIJING, PROFILES, match_profile, normalise, printed_titles
+from .templates import (
+    BEIJING,
+    PROFILES,
+    ScopeReading,
+    document_scope,
+    match_profile,
+    normalise,
+    printed_titles,
+)
 from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 def parse_document(
@@ -48,6 +56,7 @@ def parse_document(
     else:
         lines, encoding, line_ending = list(extracted.lines), None, None
     controls = remove_controls(lines)
+    scope = document_scope(lines)
     if is_final_accounts(lines):
         return _final_accounts(
             data,
@@ -59,6 +68,7 @@ def parse_document(
             extracted=extracted,
             encoding=encoding,
             line_ending=line_ending,
+            scope=scope,
         )
     preamble, sections = split_sections(lines)
     profile, titled = BEIJING, None
@@ -84,6 +94,7 @@ def parse_document(
 
     kinds: dict[int, str] = {}
     issues: list[Issue] = list(extracted.issues) if extracted is not None else []
+    issues.extend(_scope_issues(scope, source_file))
     parts: dict[str, list[pl.DataFrame]] = {}
     table_of_line: dict[int, str | None] = {}
     units: set[str] = set()
@@ -243,6 +254,7 @@ def parse_document(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         template=profile.template.value,
+        scope=scope.scope.value,
     )
 
 
@@ -257,11 +269,13 @@ def _final_accounts(
     extracted: ExtractedDocument | None,
     encoding: str | None,
     line_ending: str | None,
+    scope: ScopeReading,
 ) -> ParsedDocument:
     """A 决算, read by its own reader (orchestration/parsing/final_accounts.py); provenance
     and line accounting as for a budget."""
     read = read_final_accounts(lines, source_file, folder_year)
     issues = (list(extracted.issues) if extracted is not None else []) + read.issues
+    issues.extend(_scope_issues(scope, source_file))
     issues.extend(
         Issue(
             source_file,
@@ -314,7 +328,28 @@ def _final_accounts(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         document_kind=DocumentKind.FINAL_ACCOUNTS,
+        scope=scope.scope.value,
     )
+
+
+def _scope_issues(scope: ScopeReading, source_file: str) -> list[Issue]:
+    """A document that names itself both a 部门预算 and a 单位预算 is read as the first line
+    says; the other is reported, since the scope decides which marts count its figures."""
+    if scope.contradiction is None or scope.evidence is None:
+        return []
+    line, text = scope.contradiction
+    return [
+        Issue(
+            source_file,
+            f"the document is read as a {scope.scope} budget (line {scope.evidence[0]}: "
+            f"«{scope.evidence[1]}»), but this line names the other scope",
+            None,
+            line,
+            text,
+            check_name="structure",
+            rejects=False,
+        )
+    ]
 
 
 def _printed_total(totals: pl.DataFrame | None, column_key: str) -> Decimal | None:

@@ -313,6 +313,7 @@ class ParsedDocument:
     # True when the extraction came from the cache, False when it ran; None for text.
     extraction_cached: bool | None = None
     document_kind: str = "budget"  # DocumentKind: budget | final_accounts
+    scope: str = "department"  # DocumentScope: department (部门预算) | unit (单位预算)
 
     @property
     def rejected(self) -> bool:

@@ -57,6 +57,9 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "tables_found": "varchar",
     # budget | final_accounts (决算): a department and year has one published document of each
     "document_kind": "varchar",
+    # department (部门预算) | unit (单位预算): a unit's budget is published beside its
+    # department's, but its figures stay out of the department-level marts
+    "scope": "varchar",
     "parser_version": "varchar",
     # txt | pdf | xlsx | xls, and for the last three the extraction's libraries and version
     "source_format": "varchar",
