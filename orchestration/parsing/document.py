@@ -14,13 +14,14 @@ from .final_accounts import DocumentKind, is_final_accounts, read_final_accounts
 from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument
+from .narrative import read_narrative
 from .tables import read_section
 from .templates import BEIJING, PROFILES, match_profile, normalise, printed_titles
 from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 def parse_document(
@@ -216,6 +217,8 @@ def parse_document(
     if extracted is not None:
         frames = {table: _with_pages(frame, extracted) for table, frame in frames.items()}
         issues = [_on_page(issue, extracted) for issue in issues]
+    # After the pages are set: a sentence carries its own page and the line on it.
+    frames |= read_narrative(data, source_file, lines, extracted, DocumentKind.BUDGET, frames)
     frames["line_counts"] = _line_counts(kinds, table_of_line)
     return ParsedDocument(
         document_id=document_id,
@@ -286,6 +289,9 @@ def _final_accounts(
             table: frame.with_columns(pl.lit(None, pl.Int32).alias("source_page"))
             for table, frame in frames.items()
         }
+    frames |= read_narrative(
+        data, source_file, lines, extracted, DocumentKind.FINAL_ACCOUNTS, frames
+    )
     frames["line_counts"] = _line_counts(read.kinds, read.table_of_line)
     return ParsedDocument(
         document_id=document_id,
