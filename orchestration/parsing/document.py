@@ -19,6 +19,7 @@ from .final_accounts import (
 from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
 from .model import RAW_TABLES, ParsedDocument, precision_frame
+from .narrative import read_narrative
 from .tables import read_section
 from .templates import (
     BEIJING,
@@ -235,6 +236,8 @@ def parse_document(
     if extracted is not None:
         frames = {table: _with_pages(frame, extracted) for table, frame in frames.items()}
         issues = [_on_page(issue, extracted) for issue in issues]
+    # After the pages are set: a sentence carries its own page and the line on it.
+    frames |= read_narrative(data, source_file, lines, extracted, DocumentKind.BUDGET, frames)
     frames["line_counts"] = _line_counts(kinds, table_of_line)
     frames["printed_precision"] = precision_frame(last_digits, rounded=profile.rounded)
     return ParsedDocument(
@@ -309,6 +312,9 @@ def _final_accounts(
             table: frame.with_columns(pl.lit(None, pl.Int32).alias("source_page"))
             for table, frame in frames.items()
         }
+    frames |= read_narrative(
+        data, source_file, lines, extracted, DocumentKind.FINAL_ACCOUNTS, frames
+    )
     frames["line_counts"] = _line_counts(read.kinds, read.table_of_line)
     frames["printed_precision"] = precision_frame(read.last_digits, rounded=FIGURES_ROUNDED)
     return ParsedDocument(

@@ -14,6 +14,8 @@ TEXT = pl.String()
 LINE = pl.Int32()
 # Indicator targets are counts, percentages and 万元 alike: a number, not an amount.
 TARGET_DTYPE = pl.Decimal(20, 6)
+# A percentage a sentence states (完成年初预算的98.20%).
+RATE_DTYPE = pl.Decimal(9, 4)
 
 # Column schemas of the raw tables, in order. The loader creates the DuckDB tables from these
 # (with a leading document_id), so parser and warehouse cannot drift apart.
@@ -250,6 +252,37 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "table_no": TEXT,
         "last_digit_wan": AMOUNT_DTYPE,
         "rounded": pl.Boolean(),
+    },
+    # The figures a document states in its explanation sentences (编制说明, 决算情况说明;
+    # orchestration/parsing/narrative.py), compared with the tables by expectations/
+    # narrative.yml. source_line is the document's line for a text document and the page's line
+    # for a PDF: narrative pages are not part of the extracted table layout.
+    "stated_figures": {
+        "figure": TEXT,  # narrative.StatedFigure
+        "function_code": TEXT,  # function_item figures: the item named, resolved to its code
+        "amount": AMOUNT_DTYPE,
+        "printed": TEXT,  # the figure as printed, e.g. 18,976.76
+        "decimals": LINE,  # the decimals it prints: the precision it is compared at
+        "sentence": TEXT,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
+    # A 决算's execution sentences: «年初预算（全年预算）为 X 万元，支出决算为 Y 万元，完成…的 Z%»,
+    # one row per baseline stated (approved: 年初预算, adjusted: 全年预算).
+    "final_narrative": {
+        "subject": TEXT,  # narrative.NarrativeSubject
+        "function_code": TEXT,
+        "function_name": TEXT,  # as printed: …（类）…（款）…（项）
+        "baseline": TEXT,  # approved | adjusted
+        "budget": AMOUNT_DTYPE,
+        "budget_printed": TEXT,
+        "actual": AMOUNT_DTYPE,
+        "actual_printed": TEXT,
+        "stated_rate": RATE_DTYPE,  # percent, as printed; NULL where stated of the other baseline
+        "stated_rate_printed": TEXT,
+        "sentence": TEXT,
+        "source_line": LINE,
+        "source_page": LINE,
     },
     # Every line of the document accounted for: counts by table and kind.
     "line_counts": {

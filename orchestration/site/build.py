@@ -41,6 +41,7 @@ CHECK_ZH = {
     "format": "格式",
     "reconciliation": "勾稽关系",
     "performance": "绩效表",
+    "narrative": "说明与表",
 }
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
