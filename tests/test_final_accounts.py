@@ -259,6 +259,46 @@ def test_the_real_final_accounts_publish_with_the_figures_they_print(warehouse):
     ) == [("行政运行", Decimal("1511.89"), Decimal("1503.52"), Decimal("8.37"), 10)]
 
 
+def test_the_real_revenue_tables(warehouse):
+    _real_documents()
+
+    def revenue(document: str, code: str) -> tuple:
+        return rows(
+            warehouse,
+            "select total, fiscal_appropriation, other, source_page from marts.fct_final_revenue "
+            "where document_id = ? and function_code = ?",
+            [document, code],
+        )[0]
+
+    # 财政局, 收入决算表 page 8: «类 款 项 合计 2,946.25 2,940.05 6.20» (其他收入 6.20), and
+    # «201 06 01 行政运行 1,511.90 1,511.89 0.01»; 收入支出决算总表 page 6 prints the same
+    # 本年收入合计 2,946.25 (F02 against F01: revenue_vs_summary).
+    assert revenue(FINANCE_BUREAU, "合计") == (
+        Decimal("2946.25"),
+        Decimal("2940.05"),
+        Decimal("6.20"),
+        8,
+    )
+    assert revenue(FINANCE_BUREAU, "2010601") == (
+        Decimal("1511.90"),
+        Decimal("1511.89"),
+        Decimal("0.01"),
+        8,
+    )
+    # 社会工作部, 收入决算表 page 6: «合计 307.82 307.82» and «2013901 行政运行 51.32 51.32».
+    assert revenue(SOCIAL_WORK, "合计") == (Decimal("307.82"), Decimal("307.82"), 0, 6)
+    assert revenue(SOCIAL_WORK, "2013901") == (Decimal("51.32"), Decimal("51.32"), 0, 6)
+    # The F02 identities were evaluated on both, and held.
+    checked = rows(
+        warehouse,
+        "select document_id, count(distinct split_part(identity, '.', 2)), bool_and(success) "
+        "from marts.data_quality where split_part(identity, '.', 2) in "
+        "('revenue_row_total', 'revenue_levels', 'revenue_vs_summary') "
+        "group by document_id order by document_id",
+    )
+    assert checked == sorted([(FINANCE_BUREAU, 3, True), (SOCIAL_WORK, 3, True)])
+
+
 def test_the_real_three_public_tables(warehouse):
     _real_documents()
     figures = {

@@ -215,6 +215,21 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F02 收入决算表: this year's revenue by source, by function code; line_type total is 合计.
+    "final_revenue": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "total": AMOUNT_DTYPE,  # 本年收入合计
+        "fiscal_appropriation": AMOUNT_DTYPE,  # 财政拨款收入
+        "superior_subsidy": AMOUNT_DTYPE,  # 上级补助收入
+        "institution_business": AMOUNT_DTYPE,  # 事业收入
+        "business_operation": AMOUNT_DTYPE,  # 经营收入
+        "subordinate_remittance": AMOUNT_DTYPE,  # 附属单位上缴收入
+        "other": AMOUNT_DTYPE,  # 其他收入
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F05 一般公共预算财政拨款支出决算表
     "final_general_budget_expenditure": {
         "function_code": TEXT,
