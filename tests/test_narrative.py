@@ -26,12 +26,13 @@ from orchestration.settings import PROJECT_ROOT
 REAL = PROJECT_ROOT.parent / "shared" / "real-documents" / "shanghai-putuo"
 WANLI = "上海市普陀区人民政府万里街道办事处"
 WANLI_2024 = f"2024/2024-{WANLI}.pdf"
+WANLI_2025 = f"2025/2025-{WANLI}.pdf"
 JUSTICE = "2026/2026-上海市普陀区司法局.pdf"
 FINANCE_BUREAU = "2024/2024-上海市普陀区财政局.pdf"
 SOCIAL_WORK = "2024/2024-中共上海市普陀区委社会工作部.pdf"
 BUDGETS = {
     WANLI_2024: REAL / "budget" / f"2024-{WANLI}.pdf",
-    f"2025/2025-{WANLI}.pdf": REAL / "budget" / f"2025-{WANLI}.pdf",
+    WANLI_2025: REAL / "budget" / f"2025-{WANLI}.pdf",
     "2025/2025-上海市普陀区商务委员会.pdf": REAL / "budget" / "2025-上海市普陀区商务委员会.pdf",
     JUSTICE: REAL / "budget" / "2026-上海市普陀区司法局.pdf",
 }
@@ -178,12 +179,12 @@ def test_a_disagreeing_sentence_warns_and_the_document_publishes(
 
 
 @needs_real
-def test_the_real_documents_disagree_in_three_places(marts: duckdb.DuckDBPyConnection) -> None:
+def test_the_real_documents_disagree_in_four_places(marts: duckdb.DuckDBPyConnection) -> None:
     # Measured over the four budgets and two 决算: every other stated figure agrees with its
     # table at the sentence's precision.
     real = [(d, m) for d, m in _warnings(marts) if d != EXPLAINED_ID]
-    assert [d for d, _ in real] == [WANLI_2024, SOCIAL_WORK, JUSTICE], real
-    wanli, social, justice = (m for _, m in real)
+    assert [d for d, _ in real] == [WANLI_2024, SOCIAL_WORK, WANLI_2025, JUSTICE], real
+    wanli, social, wanli_2025, justice = (m for _, m in real)
     # 万里 2024, page 9 (its 19th line): «31. “住房保障支出（类）住房改革支出（款）住房公积金（项）”
     # 350.35万元，… 2024年预算安排352.67万元»; 05 一般公共预算支出功能分类预算表, page 26:
     # «221 02 01 住房公积金 3,503,499» 元 (350.35 万元).
@@ -200,6 +201,14 @@ def test_the_real_documents_disagree_in_three_places(marts: duckdb.DuckDBPyConne
     # 支出决算为 307.82 万元，完成年初预算的 95.89%»: a rate of a budget of 0.
     assert "general_budget_total (approved): sentence on page 18" in social
     assert "states 95.89% of 0 万元" in social and "undefined" in social
+    # 万里 2025, page 7 (its 17th line):
+    # «21. “卫生健康支出（类）卫生健康支出（款）计划生育事务（项）”科目20.00万元»; its tables print
+    # 210 07 计划生育事务 and 210 07 17 计划生育服务, no such item.
+    assert (
+        "function_item: sentence on page 7, line 17 states 20.00 万元 for "
+        "卫生健康支出（类）卫生健康支出（款）计划生育事务（项）; no line of table 05, 07 or 08 "
+        "prints an item of that name" in wanli_2025
+    )
     # Warnings: each still publishes.
     documents = dict(rows(marts, "select document_id, status from marts.dim_document"))
     assert {documents[d] for d in (*BUDGETS, *FINALS)} == {"published"}
@@ -287,3 +296,38 @@ def test_final_accounts_sentences_in_fct_final_narrative(
         "where subject = 'function_item' group by 1 order by 1",
     )
     assert items == [(FINANCE_BUREAU, 11, 11), (SOCIAL_WORK, 9, 9)]
+
+
+@needs_real
+def test_final_accounts_state_their_categories_and_totals(narrative_build: CliRun) -> None:
+    # raw.stated_figures sits in the build's working database, beside the marts' sources.
+    work = narrative_build.warehouse.parent / "build" / "warehouse.work.duckdb"
+    with duckdb.connect(str(work), read_only=True) as con:
+        stated = rows(
+            con,
+            """
+            select figure, function_code, printed, source_page, source_line
+            from raw.stated_figures where document_id = ? order by source_page, source_line,
+                 figure, function_code
+            """,
+            [FINANCE_BUREAU],
+        )
+    # 财政局, page 21, as printed:
+    # «本年收入合计2946.25万元，其中：财政拨款收入2940.05万元» (line 8),
+    # «本年支出合计2940.05万元，其中：基本支出2336.91万元，…项目支出 / 603.14万元» (lines 11-12),
+    # «一般公共预算财政拨款支出2940.05万元» twice (lines 20, 24) and 结构情况's categories:
+    # «一般公共服务支出 / （类）2106.66万元，…社会保障和就业支出（类）326.72万元» (line 25),
+    # «卫生健康支出（类）60.99万元，…住房保障支出（类）445.69万元» (line 26).
+    assert stated == [
+        ("fiscal_revenue", None, "2940.05", 21, 8),
+        ("revenue_total", None, "2946.25", 21, 8),
+        ("basic_expenditure", None, "2336.91", 21, 11),
+        ("expenditure_total", None, "2940.05", 21, 11),
+        ("project_expenditure", None, "603.14", 21, 12),
+        ("general_budget_expenditure", None, "2940.05", 21, 20),
+        ("general_budget_expenditure", None, "2940.05", 21, 24),
+        ("function_category", "201", "2106.66", 21, 25),
+        ("function_category", "208", "326.72", 21, 25),
+        ("function_category", "210", "60.99", 21, 26),
+        ("function_category", "221", "445.69", 21, 26),
+    ]

@@ -275,6 +275,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     "stated_figures": {
         "figure": TEXT,  # narrative.StatedFigure
         "function_code": TEXT,  # function_item figures: the item named, resolved to its code
+        "function_name": TEXT,  # the item or category as the sentence names it
         "amount": AMOUNT_DTYPE,
         "printed": TEXT,  # the figure as printed, e.g. 18,976.76
         "decimals": LINE,  # the decimals it prints: the precision it is compared at

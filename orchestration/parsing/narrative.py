@@ -58,6 +58,8 @@ class StatedFigure(StrEnum):
     # «2024年预算安排Y万元»; both state the item's budget.
     FUNCTION_ITEM = "function_item"
     FUNCTION_ITEM_PLANNED = "function_item_planned"
+    # 决算 结构情况: «一般公共服务支出（类）2106.66万元，占71.73%»
+    FUNCTION_CATEGORY = "function_category"
 
 
 class Baseline(StrEnum):
@@ -90,8 +92,9 @@ _COMMON = (
     (StatedFigure.REVENUE_TOTAL, rf"(?:收入预算|本年收入合计)(?:总计|合计)?为?{_amount()}"),
     (StatedFigure.FISCAL_REVENUE, rf"(?<!一般公共预算)财政拨款收入(?:预算)?为?{_amount()}"),
     (StatedFigure.EXPENDITURE_TOTAL, rf"本年支出合计为?{_amount()}"),
-    (StatedFigure.BASIC_EXPENDITURE, rf"(?<!拨款)基本支出(?:预算)?为?{_amount()}"),
-    (StatedFigure.PROJECT_EXPENDITURE, rf"(?<!拨款)项目支出(?:预算)?为?{_amount()}"),
+    # Not «一般公共预算（财政拨款）基本支出»: that is 05's, a part of 03's.
+    (StatedFigure.BASIC_EXPENDITURE, rf"(?<!拨款)(?<!预算)基本支出(?:预算)?为?{_amount()}"),
+    (StatedFigure.PROJECT_EXPENDITURE, rf"(?<!拨款)(?<!预算)项目支出(?:预算)?为?{_amount()}"),
 )
 _SPENDING_PREFIX = {
     "": StatedFigure.EXPENDITURE_TOTAL,
@@ -117,12 +120,16 @@ _BUDGET_ONLY = (
     (StatedFigure.AGENCY_OPERATION, rf"机关运行经费预算数?为?{_amount()}"),
     (StatedFigure.PROCUREMENT_TOTAL, rf"政府采购预算(?:总额)?为?{_amount()}"),
 )
+_FINAL_ONLY = (
+    # «一般公共预算财政拨款支出2940.05万元，占本年支出合计的100.00%» (not its 年初预算 sentence)
+    (StatedFigure.GENERAL_BUDGET_EXPENDITURE, rf"一般公共预算财政拨款支出(?:决算)?为?{_amount()}"),
+)
 _FIGURES: dict[DocumentKind, tuple[tuple[StatedFigure, re.Pattern[str]], ...]] = {
     DocumentKind.BUDGET: tuple(
         (figure, re.compile(pattern)) for figure, pattern in (*_COMMON, *_BUDGET_ONLY)
     ),
     DocumentKind.FINAL_ACCOUNTS: tuple(
-        (figure, re.compile(pattern)) for figure, pattern in _COMMON
+        (figure, re.compile(pattern)) for figure, pattern in (*_COMMON, *_FINAL_ONLY)
     ),
 }
 
@@ -135,6 +142,8 @@ _ITEM = re.compile(
     rf"(?P<subcategory>{_NAME})[（(](?P<code2>\d{{2}})?款[）)]"
     rf"(?P<item>{_NAME})[（(](?P<code3>\d{{2}})?项[）)]"
 )
+# 决算: a category's spending, «…支出（类）2106.66万元» (its 款 and 项 not named).
+_CATEGORY_AMOUNT = re.compile(rf"(?P<category>{_NAME})[（(](?P<code1>\d{{3}})?类[）)]{_amount()}")
 # Budgets: the item's amount right after its name, then «2025年预算安排X万元» in its paragraph.
 _ITEM_AMOUNT = re.compile(rf"”?(?:科目)?{_amount()}")
 _ITEM_PLANNED = re.compile(rf"\d{{4}}年预算安排{_amount()}")
@@ -147,8 +156,9 @@ _RATE = re.compile(r"完成(?P<baseline>年初|全年)?预算数?的(?P<rate>\d+
 # Where an execution statement ends at the latest: the next numbered section.
 _SECTION = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
 _BASELINE_WORDS = {"年初": Baseline.APPROVED, "全年": Baseline.ADJUSTED}
-# Pages worth placing word by word: a sentence that states a figure of either kind.
-WANTED = re.compile(r"预算\S{0,12}\d|决算为|预算安排")
+# Pages worth placing word by word: those that state an amount in 万元 (every figure read
+# here is one).
+WANTED = re.compile(r"\d万元")
 _SENTENCE_END = "。；;"
 _SENTENCE_MAX = 240
 
@@ -165,8 +175,13 @@ class _Text:
     @classmethod
     def of(cls, lines: Sequence[ProseLine]) -> _Text:
         parts, starts, offset = [], [], 0
-        for line in lines:
+        for index, line in enumerate(lines):
             squeezed = re.sub(r"[\s\u3000]+", "", line.text)
+            previous = lines[index - 1].page if index else None
+            if previous is not None and line.page not in (previous, previous + 1):
+                # Pages between them were not read (tables): no sentence runs across.
+                parts.append("\n")
+                offset += 1
             starts.append(offset)
             parts.append(squeezed)
             offset += len(squeezed)
@@ -232,12 +247,14 @@ def _figure_row(
     match: re.Match[str],
     group: str = "amount",
     function_code: str | None = None,
+    function_name: str | None = None,
 ) -> dict:
     amount, decimals = _decimal(match.group(group))
     where = text.place(match.start(group))
     return {
         "figure": figure.value,
         "function_code": function_code,
+        "function_name": function_name,
         "amount": amount,
         "printed": match.group(group),
         "decimals": decimals,
@@ -254,6 +271,15 @@ def _stated_figures(text: _Text, kind: DocumentKind, codes: FunctionCodes) -> It
             if match.start("amount") not in taken:
                 taken.add(match.start("amount"))
                 yield _figure_row(text, figure, match)
+    if kind is DocumentKind.FINAL_ACCOUNTS:
+        for match in _CATEGORY_AMOUNT.finditer(text.text):
+            yield _figure_row(
+                text,
+                StatedFigure.FUNCTION_CATEGORY,
+                match,
+                function_code=codes.category(match),
+                function_name=match.group(0)[: -len(match.group("amount")) - len(_WAN)],
+            )
     if kind is DocumentKind.BUDGET:
         for match in _SPENDING.finditer(text.text):
             if match.start("amount") not in taken:
@@ -263,14 +289,17 @@ def _stated_figures(text: _Text, kind: DocumentKind, codes: FunctionCodes) -> It
         for index, item in enumerate(items):
             end = items[index + 1].start() if index + 1 < len(items) else len(text.text)
             code = codes.resolve(item)
-            amount = _ITEM_AMOUNT.match(text.text, item.end())
-            if amount:
-                yield _figure_row(text, StatedFigure.FUNCTION_ITEM, amount, function_code=code)
-            planned = _ITEM_PLANNED.search(text.text, item.end(), end)
-            if planned:
-                yield _figure_row(
-                    text, StatedFigure.FUNCTION_ITEM_PLANNED, planned, function_code=code
-                )
+            for figure, found in (
+                (StatedFigure.FUNCTION_ITEM, _ITEM_AMOUNT.match(text.text, item.end())),
+                (
+                    StatedFigure.FUNCTION_ITEM_PLANNED,
+                    _ITEM_PLANNED.search(text.text, item.end(), end),
+                ),
+            ):
+                if found:
+                    yield _figure_row(
+                        text, figure, found, function_code=code, function_name=item.group(0)
+                    )
 
 
 def _executions(text: _Text, codes: FunctionCodes) -> Iterable[dict]:
@@ -304,7 +333,7 @@ def _executions(text: _Text, codes: FunctionCodes) -> Iterable[dict]:
         where = text.place(start)
         for budget in budgets:
             baseline = _BASELINE_WORDS[budget.group("baseline")]
-            amount, budget_decimals = _decimal(budget.group("amount"))
+            amount = _decimal(budget.group("amount"))[0]
             stated = rate if rate is not None and rate_baseline is baseline else None
             yield {
                 "subject": subject.value,
@@ -329,6 +358,10 @@ class FunctionCodes:
     tables: the sentences name items, the tables code them."""
 
     by_names: dict[tuple[str, str, str], str]
+    categories: dict[str, str]
+
+    def category(self, match: re.Match[str]) -> str | None:
+        return match.group("code1") or self.categories.get(_name(match.group("category")))
 
     def resolve(self, item: re.Match[str]) -> str | None:
         codes = [item.group(f"code{n}") for n in (1, 2, 3)]
@@ -363,7 +396,8 @@ def function_codes(frames: dict[str, pl.DataFrame]) -> FunctionCodes:
         for code in named
         if len(code) == 7 and code[:3] in named and code[:5] in named
     }
-    return FunctionCodes(by_names)
+    categories = {name: code for code, name in named.items() if len(code) == 3}
+    return FunctionCodes(by_names, categories)
 
 
 def _name(printed: str) -> str:
