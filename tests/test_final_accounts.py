@@ -93,9 +93,10 @@ def test_a_final_accounts_whose_identities_fail_is_rejected_naming_page_and_figu
         [BROKEN],
     )[0]
     assert status == "rejected"
-    # 支出决算表 is the PDF's second page; its row prints 187.98 = 186.98 + nothing.
+    # 支出决算表 is the PDF's third page (after 收入支出决算总表 and 收入决算表); its row prints
+    # 187.98 = 186.98 + nothing.
     assert "table F03" in reasons and "F03.row_total" in reasons
-    assert "2050303, page 2" in reasons
+    assert "2050303, page 3" in reasons
     # Two figures printed (合计 and 基本支出), each rounded to 0.01: an allowance of 0.01.
     assert (
         "187.980000 ≠ 186.980000, difference 1.000000 万元, beyond the allowance "
