@@ -29,7 +29,7 @@ from .performance import (
     read_project_table,
     read_transfer_table,
 )
-from .templates import BEIJING, CodePrinting, TemplateProfile, leaf_codes
+from .templates import BEIJING, TemplateProfile, leaf_codes
 from .text import normalise_label
 from .vocabulary import function_category_code, revenue_source, split_ordinal
 
@@ -57,6 +57,8 @@ class _Reader:
     unit: str | None = None
     project_spending: Decimal | None = None
     profile: TemplateProfile = BEIJING
+    # The unit printed in the title's own cell (templates.Normalised.title_units), if any.
+    title_unit: str | None = None
     # 万元 of the last digit the table prints (its finest), known once its amounts are read.
     last_digit_wan: Decimal | None = None
     _lines: dict[int, Line] = field(default_factory=dict)
@@ -109,6 +111,9 @@ class _Reader:
             )
         if units:
             self.unit = units[0][0]
+            self.result.units.add(self.unit)
+        elif self.title_unit is not None:
+            self.unit = self.title_unit
             self.result.units.add(self.unit)
         return lines
 
@@ -182,7 +187,7 @@ class _Reader:
         Where the profile rounds each figure on its own, the parent may differ from its items'
         sum by half the last printed digit per figure (the parent and each item); a difference
         within that allowance is reported as a warning with both figures, beyond it rejects."""
-        if self.profile.codes is not CodePrinting.SEPARATE_COLUMNS or frame.is_empty():
+        if not self.profile.codes.prints_parents or frame.is_empty():
             return frame
         amounts = [column for column, dtype in frame.schema.items() if dtype == AMOUNT_DTYPE]
         leaves = leaf_codes(frame[code].to_list())
@@ -388,6 +393,28 @@ _EXPENDITURE_COLUMNS = [
     column("remit_to_superior", "amount", "上缴上级支出", required=False),
     column("subsidy_to_subordinate", "amount", "对附属单位补助支出", required=False),
 ]
+
+
+def read_printed_totals(reader: _Reader) -> None:
+    """A table that prints its 合计 row alone (Jiangsu's 支出预算总表: 合计, 基本支出, 项目支出,
+    单位预留机动经费, 结转下年资金 of the whole department, no row per code): its figures are
+    the table's totals, and no fact row is made of them."""
+    grid = reader.grid(reader.content(), [])
+    records: list[Record] = []
+    for record in reader.rows(grid, grid.rows + grid.totals):
+        for key in (c.key for c in grid.mapping.values() if c.kind == "amount"):
+            records.append(
+                {"column_key": key, "amount": record.get(key), "source_line": record["source_line"]}
+            )
+    if len(grid.rows) + len(grid.totals) > 1:
+        reader.issue(
+            f"the table prints its totals only, on one line, but {len(grid.rows)} lines follow "
+            "its header",
+            grid.rows[1] if len(grid.rows) > 1 else grid.totals[0],
+        )
+    reader.result.frames["table_totals"] = reader.frame(
+        "table_totals", records, table_no=reader.table_no
+    )
 
 
 def read_expenditure(reader: _Reader) -> None:
@@ -655,15 +682,22 @@ def read_section(
     file: str,
     project_spending: Decimal | None = None,
     profile: TemplateProfile = BEIJING,
+    title_unit: str | None = None,
 ) -> SectionResult:
     """Read one table section into frames; every line of it gets a kind. `project_spending`
-    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in."""
+    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in;
+    `title_unit` the unit its title's cell printed, if it did."""
     reader = _Reader(
         file,
         section,
         SectionResult(section.table_no),
         project_spending=project_spending,
         profile=profile,
+        title_unit=title_unit,
     )
-    READERS[section.table_no](reader)
+    printed = profile.table(section.table_no)
+    if printed is not None and printed.totals_only:
+        read_printed_totals(reader)
+    else:
+        READERS[section.table_no](reader)
     return reader.result

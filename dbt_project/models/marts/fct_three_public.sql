@@ -18,6 +18,9 @@ final as (
         three_public.vehicle_purchase,
         three_public.vehicle_operation,
         three_public.agency_operation,
+        three_public.meetings,
+        three_public.training,
+        three_public.grand_total,
         three_public.source_line,
         three_public.source_page
     from three_public
