@@ -339,8 +339,81 @@ def test_three_public_meetings_and_training_equal_the_printed_figures(
     assert tuple(value or Decimal(0) for value in row[:9]) == tuple(
         Decimal(0) if figure == "-" else wan(figure) for figure in printed.split()
     )
-    # 机关运行经费 is a table of its own in Jiangsu (not read), not a figure beside 三公.
-    assert row[9:] == (None, page)
+    # 机关运行经费 is a table of its own in Jiangsu: its 合计 (AGENCY_OPERATION).
+    assert row[9:] == (wan(AGENCY_OPERATION[year, office][0]), page)
+
+
+# 一般公共预算机关运行经费支出预算表 (17): its 合计 and page.
+AGENCY_OPERATION = {
+    (2017, PARTY): ("10,101.76", 10),  # p.10 «合计 10,101.76»
+    (2018, PARTY): ("2,094.58", 13),  # p.13 «合计 2,094.58»
+    (2019, PARTY): ("2,232.91", 11),  # p.11 «合 计 2,232.91»
+    (2017, CPPCC): ("3,348.98", 10),  # p.10 «合计 3,348.98»
+    (2018, CPPCC): ("1,115.85", 11),  # p.11 «合计 1,115.85»
+    (2019, CPPCC): ("1,130.74", 11),  # p.11 «合计 1,130.74»
+    (2017, CONGRESS): ("5,619.31", 19),  # p.19 «合计 5,619.31»
+    (2018, CONGRESS): ("1579.38", 16),  # p.16 «合计 1579.38»
+    (2019, CONGRESS): ("1,642.08", 11),  # p.11 «合计 1,642.08»
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(AGENCY_OPERATION))
+def test_agency_operation_items_add_up_to_the_printed_total(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    document = tables_id(year, office)
+    total, page = AGENCY_OPERATION[year, office]
+    [(summed, pages, parents)] = rows(
+        marts,
+        "select sum(amount), list(distinct source_page), count(*) filter (where length("
+        "econ_code) <> 5) from marts.fct_agency_operation where document_id = ?",
+        [document],
+    )
+    # Items only: the 302 and 310 rows above them are not counted again.
+    assert (summed, parents) == (wan(total), 0)
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '17'",
+        [document],
+    ) == [(wan(total), page)]
+
+
+# 政府采购预算表 (10) by 采购品目大类: 合计, «一、货物A» and «三、服务C» (no 工程 in any of the
+# nine), with the page of 合计.
+PROCUREMENT = {
+    (2017, PARTY): ("1,774.70", "496.20", "1,278.50", 12),  # p.12; 服务C on p.13
+    (2018, PARTY): ("1,449.50", "90.00", "1,359.50", 14),  # p.14
+    (2019, PARTY): ("1,422.50", "84.00", "1,338.50", 12),  # p.12
+    (2017, CPPCC): ("1,271.22", "259.32", "1,011.90", 12),  # p.12
+    (2018, CPPCC): ("1,281.76", "355.67", "926.09", 12),  # p.12
+    (2019, CPPCC): ("1,624.42", "350.00", "1,274.42", 12),  # p.12
+    (2017, CONGRESS): ("2,247.85", "59.00", "2,188.85", 20),  # p.20; 服务C on p.21
+    (2018, CONGRESS): ("2,064.25", "59.00", "2,005.25", 17),  # p.17
+    (2019, CONGRESS): ("2,416.43", "233.10", "2,183.33", 12),  # p.12
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(PROCUREMENT))
+def test_procurement_by_category_equals_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    document = tables_id(year, office)
+    total, goods, services, page = PROCUREMENT[year, office]
+    assert rows(
+        marts,
+        "select category_code, category_name, amount from marts.fct_procurement "
+        "where document_id = ? order by category_code",
+        [document],
+    ) == [("A", "货物", wan(goods)), ("C", "服务", wan(services))]
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '10'",
+        [document],
+    ) == [(wan(total), page)]
 
 
 def expected_change(amount: str, prior: str) -> tuple[Decimal, Decimal, Decimal, Decimal]:

@@ -110,6 +110,14 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
+    # 17 一般公共预算机关运行经费支出预算表 (Jiangsu): item economic codes, as printed
+    "agency_operation": {
+        "dept_econ_code": TEXT,
+        "dept_econ_name": TEXT,
+        "amount": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
+    },
     # 10 政府采购预算明细表
     "procurement": {
         "category_code": TEXT,

@@ -16,6 +16,7 @@ from .grid import (
     assign_columns,
     column,
     header_paths,
+    is_amount_like,
     looks_like_data,
     read_grid,
     row_records,
@@ -29,7 +30,7 @@ from .performance import (
     read_project_table,
     read_transfer_table,
 )
-from .templates import BEIJING, TemplateProfile, leaf_codes
+from .templates import BEIJING, TableReader, TemplateProfile, leaf_codes
 from .text import normalise_label
 from .vocabulary import function_category_code, revenue_source, split_ordinal
 
@@ -659,6 +660,80 @@ def read_performance(reader: _Reader) -> None:
     reader.result.frames.update(performance.frames())
 
 
+# --- 10 by 采购品目大类 (Jiangsu) --------------------------------------------------------------
+
+# «一、货物A», «三、服务C»: the category's name and its letter, as Beijing prints «A-货物».
+_PROCUREMENT_CATEGORY = re.compile(r"^[一二三四五六七八九十]+、(?P<name>\D+?)(?P<code>[A-Z])$")
+
+
+def read_procurement_categories(reader: _Reader) -> None:
+    """A 政府采购预算表 by 采购品目大类: each category's line («一、货物A … 84.00») is a row of
+    the national table (category and amount, its last cell); the 专项, 经济科目 and 采购物品 lines
+    beneath it break the category down further than the national table does and are counted
+    as not read. The 合计 line is the table's total."""
+    kinds = reader.result.kinds
+    records: list[Record] = []
+    totals: list[Record] = []
+    header = False
+    for line in reader.content():
+        labels = [normalise_label(cell) for cell in line.filled]
+        if "采购品目大类" in labels:
+            kinds[line.no] = "header"
+            header = True
+            continue
+        category = _PROCUREMENT_CATEGORY.match(labels[0])
+        if not (category or labels[0] == "合计"):
+            kinds[line.no] = "not_read"
+            continue
+        if not header:
+            reader.not_understood("a line before the header (采购品目大类 … 总计)", line)
+            continue
+        amount = (
+            line.filled[-1] if len(line.filled) > 1 and is_amount_like(line.filled[-1]) else None
+        )
+        if amount is None:
+            reader.not_understood(f"«{line.filled[0]}» prints no amount in its last cell", line)
+            continue
+        if category:
+            kinds[line.no] = "row"
+            records.append(
+                {
+                    "category_code": category.group("code"),
+                    "category_name": category.group("name"),
+                    "amount": amount,
+                    "source_line": line.no,
+                }
+            )
+        else:
+            kinds[line.no] = "total"
+            totals.append({"column_key": "amount", "amount": amount, "source_line": line.no})
+    if not header:
+        reader.issue("no column header (采购品目大类 … 总计)")
+    reader.result.frames["procurement"] = reader.frame("procurement", records)
+    reader.result.frames["table_totals"] = reader.frame(
+        "table_totals", totals, table_no=reader.table_no
+    )
+
+
+# --- 17 机关运行经费支出表 (Jiangsu) ------------------------------------------------------------
+
+
+def read_agency_operation(reader: _Reader) -> None:
+    """一般公共预算机关运行经费 by economic code (the profile's column rules; no national
+    layout: Beijing prints no such table)."""
+    grid = reader.grid(reader.content(), [])
+    records = reader.rows(grid)
+    reader.result.frames["agency_operation"] = reader.items_only(
+        reader.frame("agency_operation", records), "dept_econ_code", "dept_econ_name"
+    )
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+TEMPLATE_READERS: dict[TableReader, Callable[[_Reader], None]] = {
+    TableReader.PRINTED_TOTALS: read_printed_totals,
+    TableReader.PROCUREMENT_CATEGORIES: read_procurement_categories,
+}
+
 READERS: dict[str, Callable[[_Reader], None]] = {
     "01": read_summary,
     "02": read_revenue,
@@ -674,6 +749,7 @@ READERS: dict[str, Callable[[_Reader], None]] = {
     "12": read_performance,
     "13": read_performance_overview,
     "14": read_performance,
+    "17": read_agency_operation,
 }
 
 
@@ -696,8 +772,8 @@ def read_section(
         title_unit=title_unit,
     )
     printed = profile.table(section.table_no)
-    if printed is not None and printed.totals_only:
-        read_printed_totals(reader)
+    if printed is not None and printed.reader is not None:
+        TEMPLATE_READERS[printed.reader](reader)
     else:
         READERS[section.table_no](reader)
     return reader.result

@@ -44,6 +44,17 @@ class CodePrinting(StrEnum):
         return self is not CodePrinting.CODE_NAME_CELL
 
 
+class TableReader(StrEnum):
+    """A template's own layout of a national table, read by its own reader (tables.py)."""
+
+    # The 合计 row alone, no row per code (Jiangsu's 支出预算总表): its figures go to
+    # raw.table_totals and no fact row is made of them.
+    PRINTED_TOTALS = "printed_totals"
+    # 采购品目大类 rows («一、货物A») with the 专项 and 采购物品 lines beneath them (Jiangsu's
+    # 政府采购预算表): the categories are the national table's rows.
+    PROCUREMENT_CATEGORIES = "procurement_categories"
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateTable:
     """One printed table of a template, and the national table it is read as."""
@@ -54,9 +65,8 @@ class TemplateTable:
     # False: the profile knows the table but no reader maps its layout yet; its lines are
     # counted as `not_read` and nothing of it reaches the marts.
     read: bool = True
-    # The table prints its 合计 row only, no row per code (Jiangsu's 支出预算总表): its figures
-    # go to raw.table_totals and no fact row is made of them.
-    totals_only: bool = False
+    # Read by a template's own reader instead of the national table's (None: the national one).
+    reader: TableReader | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,9 @@ class TemplateProfile:
     # A lone number closing a page is its page number (documents that bind the tables into
     # the explanation print one), not a line of the table above it.
     page_numbers: bool = False
+    # A note («注：1.…») wraps onto lines of one cell each until its page ends: they are the
+    # note's, not rows of its table.
+    wrapped_notes: bool = False
 
     def table_of(self, name: str) -> TemplateTable | None:
         label = normalise_label(name)
@@ -198,7 +211,7 @@ JIANGSU = TemplateProfile(
     tables=(
         TemplateTable("01", _titles("收支预算总表"), read=False),
         TemplateTable("02", _titles("收入预算总表"), read=False),
-        TemplateTable("03", _titles("支出预算总表"), totals_only=True),
+        TemplateTable("03", _titles("支出预算总表"), reader=TableReader.PRINTED_TOTALS),
         TemplateTable("04", _titles("财政拨款收支预算总表"), read=False),
         TemplateTable(
             "15",
@@ -232,11 +245,12 @@ JIANGSU = TemplateProfile(
             required=False,
             read=False,
         ),
+        TemplateTable("17", _titles("一般公共预算机关运行经费支出预算表"), required=False),
         TemplateTable(
-            "17", _titles("一般公共预算机关运行经费支出预算表"), required=False, read=False
-        ),
-        TemplateTable(
-            "10", _titles("政府采购预算表", "政府采购支出预算表"), required=False, read=False
+            "10",
+            _titles("政府采购预算表", "政府采购支出预算表"),
+            required=False,
+            reader=TableReader.PROCUREMENT_CATEGORIES,
         ),
     ),
     codes=CodePrinting.CODE_CELL_ALL_LEVELS,
@@ -255,6 +269,7 @@ JIANGSU = TemplateProfile(
     year_from_folder=True,
     wrapped_titles=True,
     page_numbers=True,
+    wrapped_notes=True,
     columns={
         "03": [
             column("total", "amount", "合计"),
@@ -268,6 +283,11 @@ JIANGSU = TemplateProfile(
             column("dept_econ_code", "code", "科目编码"),
             column("dept_econ_name", "name", "科目名称"),
             column("total", "amount", "金额"),
+        ],
+        "17": [
+            column("dept_econ_code", "code", "科目编码"),
+            column("dept_econ_name", "name", "科目名称"),
+            column("amount", "amount", "机关运行经费支出"),
         ],
         "09": [
             column("grand_total", "amount", "合计"),
@@ -289,6 +309,7 @@ PROFILE_OF: dict[Template, TemplateProfile] = {p.template: p for p in PROFILES}
 _HEADER_YEAR = re.compile(r"^\s*\d{4}\s*年度?(?=\D*$)")
 _TITLE_LIKE = re.compile(r"表(?:[(（]续[)）])?$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_NOTE_START = re.compile(r"^(?:注|备注|说明)[:：]")
 
 
 @dataclass(slots=True)
@@ -348,6 +369,15 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
                 tables[index] = _table_title(profile, [cells[0] + following[0]])
                 if tables[index] is not None:
                     layout_lines.add(index + 1)
+    if profile.wrapped_notes:
+        note = False
+        for index, cells in enumerate(rows):
+            if len(cells) != 1:
+                note = False
+            elif _NOTE_START.match(normalise_label(cells[0])):
+                note = True
+            elif note and not _PAGE_NUMBER.match(cells[0]):
+                layout_lines.add(index)
     if profile.page_numbers:
         layout_lines |= {
             index
