@@ -34,7 +34,7 @@ from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 def parse_document(
@@ -128,24 +128,38 @@ def parse_document(
         for line in section.lines:
             table_of_line[line.no] = section.table_no
         if section.table_no in seen:
+            # Which of two printings is right cannot be told, so a table read twice rejects;
+            # a table the profile does not read reaches no mart either way (2017 人大办公厅
+            # prints its 财政拨款基本支出预算表 on page 11 and again from page 12).
+            read = section.table_no in profile.read_tables
             issues.append(
                 Issue(
                     source_file,
                     f"table {section.table_no} ({TABLE_NAMES[section.table_no]}) appears twice; "
-                    f"the first starts at line {seen[section.table_no]}",
+                    f"the first starts at line {seen[section.table_no]}"
+                    + ("" if read else " (a table not read: nothing of it reaches the marts)"),
                     section.table_no,
                     section.title_line,
                     section.title,
                     check_name="structure",
+                    rejects=read,
                 )
             )
-            kinds.update({line.no: "not_understood" for line in section.lines})
+            kinds.update(
+                {line.no: "not_understood" if read else "not_read" for line in section.lines}
+            )
             continue
         seen[section.table_no] = section.title_line
         if section.table_no not in profile.read_tables:
             kinds.update({line.no: "not_read" for line in section.lines})
             continue
-        result = read_section(section, source_file, project_spending, profile)
+        result = read_section(
+            section,
+            source_file,
+            project_spending,
+            profile,
+            titled.title_units.get(section.title_line) if titled is not None else None,
+        )
         kinds.update(result.kinds)
         issues.extend(result.issues)
         units |= result.units
@@ -175,12 +189,21 @@ def parse_document(
         # Templates without table 13 print the year and department in each table's title
         # lines (templates.normalise).
         year, department = titled.fiscal_year, titled.department_name
+        if year is None and profile.year_from_folder:
+            # Titles without a year (templates.TemplateProfile.year_from_folder): the year
+            # is the folder's, data/raw/<year>/, and only that.
+            year = folder_year
         if year is None or department is None:
             issues.append(
                 Issue(
                     source_file,
                     f"the {profile.template} template's title lines do not state one "
-                    f"year and one department (found year {year}, department {department})",
+                    f"year and one department (found year {year}, department {department})"
+                    + (
+                        "; its titles print no year: the year is the folder's, data/raw/<year>/"
+                        if profile.year_from_folder
+                        else ""
+                    ),
                     check_name="structure",
                 )
             )

@@ -105,6 +105,19 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "vehicle_operation": AMOUNT_DTYPE,
         # 机关运行经费, printed beside 三公 by Shanghai; NULL where the template has none
         "agency_operation": AMOUNT_DTYPE,
+        # 会议费 and 培训费, printed beside 三公 by Jiangsu under one 合计 (grand_total) with
+        # it; NULL where the template has none
+        "meetings": AMOUNT_DTYPE,
+        "training": AMOUNT_DTYPE,
+        "grand_total": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
+    },
+    # 17 一般公共预算机关运行经费支出预算表 (Jiangsu): item economic codes, as printed
+    "agency_operation": {
+        "dept_econ_code": TEXT,
+        "dept_econ_name": TEXT,
+        "amount": AMOUNT_DTYPE,
         "source_line": LINE,
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },

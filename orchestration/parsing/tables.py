@@ -16,6 +16,7 @@ from .grid import (
     assign_columns,
     column,
     header_paths,
+    is_amount_like,
     looks_like_data,
     read_grid,
     row_records,
@@ -29,7 +30,7 @@ from .performance import (
     read_project_table,
     read_transfer_table,
 )
-from .templates import BEIJING, CodePrinting, TemplateProfile, leaf_codes
+from .templates import BEIJING, TableReader, TemplateProfile, leaf_codes
 from .text import normalise_label
 from .vocabulary import function_category_code, revenue_source, split_ordinal
 
@@ -59,6 +60,8 @@ class _Reader:
     unit: str | None = None
     project_spending: Decimal | None = None
     profile: TemplateProfile = BEIJING
+    # The unit printed in the title's own cell (templates.Normalised.title_units), if any.
+    title_unit: str | None = None
     # 万元 of the last digit the table prints (its finest), known once its amounts are read.
     last_digit_wan: Decimal | None = None
     _lines: dict[int, Line] = field(default_factory=dict)
@@ -111,6 +114,9 @@ class _Reader:
             )
         if units:
             self.unit = units[0][0]
+            self.result.units.add(self.unit)
+        elif self.title_unit is not None:
+            self.unit = self.title_unit
             self.result.units.add(self.unit)
         return lines
 
@@ -179,7 +185,7 @@ class _Reader:
         Where the profile rounds each figure on its own, the parent may differ from its items'
         sum by half the last printed digit per figure (the parent and each item); a difference
         within that allowance is reported as a warning with both figures, beyond it rejects."""
-        if self.profile.codes is not CodePrinting.SEPARATE_COLUMNS or frame.is_empty():
+        if not self.profile.codes.prints_parents or frame.is_empty():
             return frame
         amounts = [column for column, dtype in frame.schema.items() if dtype == AMOUNT_DTYPE]
         leaves = leaf_codes(frame[code].to_list())
@@ -427,6 +433,28 @@ _EXPENDITURE_COLUMNS = [
 ]
 
 
+def read_printed_totals(reader: _Reader) -> None:
+    """A table that prints its 合计 row alone (Jiangsu's 支出预算总表: 合计, 基本支出, 项目支出,
+    单位预留机动经费, 结转下年资金 of the whole department, no row per code): its figures are
+    the table's totals, and no fact row is made of them."""
+    grid = reader.grid(reader.content(), [])
+    records: list[Record] = []
+    for record in reader.rows(grid, grid.rows + grid.totals):
+        for key in (c.key for c in grid.mapping.values() if c.kind == "amount"):
+            records.append(
+                {"column_key": key, "amount": record.get(key), "source_line": record["source_line"]}
+            )
+    if len(grid.rows) + len(grid.totals) > 1:
+        reader.issue(
+            f"the table prints its totals only, on one line, but {len(grid.rows)} lines follow "
+            "its header",
+            grid.rows[1] if len(grid.rows) > 1 else grid.totals[0],
+        )
+    reader.result.frames["table_totals"] = reader.frame(
+        "table_totals", records, table_no=reader.table_no
+    )
+
+
 def read_expenditure(reader: _Reader) -> None:
     grid = reader.grid(reader.content(), _EXPENDITURE_COLUMNS)
     records = reader.rows(grid)
@@ -669,6 +697,80 @@ def read_performance(reader: _Reader) -> None:
     reader.result.frames.update(performance.frames())
 
 
+# --- 10 by 采购品目大类 (Jiangsu) --------------------------------------------------------------
+
+# «一、货物A», «三、服务C»: the category's name and its letter, as Beijing prints «A-货物».
+_PROCUREMENT_CATEGORY = re.compile(r"^[一二三四五六七八九十]+、(?P<name>\D+?)(?P<code>[A-Z])$")
+
+
+def read_procurement_categories(reader: _Reader) -> None:
+    """A 政府采购预算表 by 采购品目大类: each category's line («一、货物A … 84.00») is a row of
+    the national table (category and amount, its last cell); the 专项, 经济科目 and 采购物品 lines
+    beneath it break the category down further than the national table does and are counted
+    as not read. The 合计 line is the table's total."""
+    kinds = reader.result.kinds
+    records: list[Record] = []
+    totals: list[Record] = []
+    header = False
+    for line in reader.content():
+        labels = [normalise_label(cell) for cell in line.filled]
+        if "采购品目大类" in labels:
+            kinds[line.no] = "header"
+            header = True
+            continue
+        category = _PROCUREMENT_CATEGORY.match(labels[0])
+        if not (category or labels[0] == "合计"):
+            kinds[line.no] = "not_read"
+            continue
+        if not header:
+            reader.not_understood("a line before the header (采购品目大类 … 总计)", line)
+            continue
+        amount = (
+            line.filled[-1] if len(line.filled) > 1 and is_amount_like(line.filled[-1]) else None
+        )
+        if amount is None:
+            reader.not_understood(f"«{line.filled[0]}» prints no amount in its last cell", line)
+            continue
+        if category:
+            kinds[line.no] = "row"
+            records.append(
+                {
+                    "category_code": category.group("code"),
+                    "category_name": category.group("name"),
+                    "amount": amount,
+                    "source_line": line.no,
+                }
+            )
+        else:
+            kinds[line.no] = "total"
+            totals.append({"column_key": "amount", "amount": amount, "source_line": line.no})
+    if not header:
+        reader.issue("no column header (采购品目大类 … 总计)")
+    reader.result.frames["procurement"] = reader.frame("procurement", records)
+    reader.result.frames["table_totals"] = reader.frame(
+        "table_totals", totals, table_no=reader.table_no
+    )
+
+
+# --- 17 机关运行经费支出表 (Jiangsu) ------------------------------------------------------------
+
+
+def read_agency_operation(reader: _Reader) -> None:
+    """一般公共预算机关运行经费 by economic code (the profile's column rules; no national
+    layout: Beijing prints no such table)."""
+    grid = reader.grid(reader.content(), [])
+    records = reader.rows(grid)
+    reader.result.frames["agency_operation"] = reader.items_only(
+        reader.frame("agency_operation", records), "dept_econ_code", "dept_econ_name"
+    )
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+TEMPLATE_READERS: dict[TableReader, Callable[[_Reader], None]] = {
+    TableReader.PRINTED_TOTALS: read_printed_totals,
+    TableReader.PROCUREMENT_CATEGORIES: read_procurement_categories,
+}
+
 READERS: dict[str, Callable[[_Reader], None]] = {
     "01": read_summary,
     "02": read_revenue,
@@ -684,6 +786,7 @@ READERS: dict[str, Callable[[_Reader], None]] = {
     "12": read_performance,
     "13": read_performance_overview,
     "14": read_performance,
+    "17": read_agency_operation,
 }
 
 
@@ -692,15 +795,22 @@ def read_section(
     file: str,
     project_spending: Decimal | None = None,
     profile: TemplateProfile = BEIJING,
+    title_unit: str | None = None,
 ) -> SectionResult:
     """Read one table section into frames; every line of it gets a kind. `project_spending`
-    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in."""
+    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in;
+    `title_unit` the unit its title's cell printed, if it did."""
     reader = _Reader(
         file,
         section,
         SectionResult(section.table_no),
         project_spending=project_spending,
         profile=profile,
+        title_unit=title_unit,
     )
-    READERS[section.table_no](reader)
+    printed = profile.table(section.table_no)
+    if printed is not None and printed.reader is not None:
+        TEMPLATE_READERS[printed.reader](reader)
+    else:
+        READERS[section.table_no](reader)
     return reader.result
