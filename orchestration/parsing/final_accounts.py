@@ -321,8 +321,8 @@ def _read_by_function(
         row = _function_row(line, positions)
         if row is None:
             known = all(c in _CODE_HEADER or not _CODE_PART.match(c) for c in cells if c)
-            header = not positions or not any(re.search(r"\d", c) for c in cells)
-            read.kinds[line.no] = "header" if header and known else "not_understood"
+            is_header = not positions or not any(re.search(r"\d", c) for c in cells)
+            read.kinds[line.no] = "header" if is_header and known else "not_understood"
             if read.kinds[line.no] == "not_understood":
                 read.issues.append(
                     Issue(source_file, "line not understood", table_no, line.no, line.text)
