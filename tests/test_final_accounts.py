@@ -295,6 +295,66 @@ def test_the_real_revenue_tables(warehouse):
     assert checked == sorted([(FINANCE_BUREAU, 3, True), (SOCIAL_WORK, 3, True)])
 
 
+def test_the_real_fiscal_summary_tables(warehouse, final_build):
+    _real_documents()
+    # No mart holds 财政拨款收入支出决算总表 (F04): its lines are in the working database the
+    # marts are built from, checked against 一般公共预算财政拨款支出决算表 (F05).
+    work = duckdb.connect(
+        str(final_build.warehouse.parent / "build" / "warehouse.work.duckdb"), read_only=True
+    )
+    try:
+
+        def line(document: str, side: str, line_type: str, code: str | None = None) -> tuple:
+            return rows(
+                work,
+                "select total, general_public_budget, source_page "
+                "from accepted.final_fiscal_summary where document_id = ? and side = ? "
+                "and line_type = ? and function_code is not distinct from ?",
+                [document, side, line_type, code],
+            )[0]
+
+        # 财政局 page 13: «本年收入合计 2,940.05 本年支出合计 2,940.05 2,940.05», «年初财政拨款
+        # 结转和结余 21.63 年末财政拨款结转和结余 21.63 21.63», «总计 2,961.68 总计 2,961.68
+        # 2,961.68»; page 12 «八、社会保障和就业支出 326.71 326.71».
+        assert line(FINANCE_BUREAU, "revenue", "subtotal") == (Decimal("2940.05"), None, 13)
+        assert line(FINANCE_BUREAU, "expenditure", "subtotal") == (
+            Decimal("2940.05"),
+            Decimal("2940.05"),
+            13,
+        )
+        assert line(FINANCE_BUREAU, "revenue", "carryover") == (Decimal("21.63"), None, 13)
+        assert line(FINANCE_BUREAU, "expenditure", "total") == (
+            Decimal("2961.68"),
+            Decimal("2961.68"),
+            13,
+        )
+        assert line(FINANCE_BUREAU, "expenditure", "item", "208") == (
+            Decimal("326.71"),
+            Decimal("326.71"),
+            12,
+        )
+        # 社会工作部 page 11: «本年收入合计 307.82 本年支出合计 307.82 307.82», «总计 307.82
+        # 总计 307.82 307.82».
+        assert line(SOCIAL_WORK, "revenue", "total") == (Decimal("307.82"), None, 11)
+        assert line(SOCIAL_WORK, "expenditure", "subtotal") == (
+            Decimal("307.82"),
+            Decimal("307.82"),
+            11,
+        )
+    finally:
+        work.close()
+    # The F04 identities were evaluated on both and held; 财政局's F04 prints 208 as 326.71
+    # where its F05 prints 326.72 (page 15): within the 0.01 allowance of two rounded figures.
+    checked = rows(
+        warehouse,
+        "select document_id, count(distinct split_part(identity, '.', 2)), bool_and(success) "
+        "from marts.data_quality where split_part(identity, '.', 2) in "
+        "('fiscal_row_total', 'fiscal_totals', 'fiscal_vs_general_budget') "
+        "group by document_id order by document_id",
+    )
+    assert checked == sorted([(FINANCE_BUREAU, 3, True), (SOCIAL_WORK, 3, True)])
+
+
 def test_the_real_three_public_tables(warehouse):
     _real_documents()
     figures = {

@@ -6,7 +6,7 @@ their names (the district templates print no 预算NN表 numbers); here they are
 in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
 
 Read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02), 支出决算表 (F03),
-一般公共预算财政拨款支出决算表 (F05),
+财政拨款收入支出决算总表 (F04), 一般公共预算财政拨款支出决算表 (F05),
 一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07). The other
 tables' lines are kept as `not_read` in the line counts: recognised, not yet read into facts.
 """
@@ -24,6 +24,7 @@ from .issues import Issue
 from .layout import Line
 from .model import RAW_TABLES
 from .text import normalise_label
+from .vocabulary import function_category_code, split_ordinal
 
 
 class DocumentKind(StrEnum):
@@ -293,10 +294,10 @@ def _read_by_function(
     read: FinalAccountsRead,
     table: str,
     labels: dict[str, str],
-    header: tuple[str, str] = ("基本支出", "项目支出"),
+    header_labels: tuple[str, str] = ("基本支出", "项目支出"),
 ) -> None:
     """A table of rows by function code (类/款/项 in one cell or in three), with a 合计 row;
-    its column header is the first line that prints both labels of `header`."""
+    its column header is the first line that prints both `header_labels`."""
     unit = _units(section, read)
     positions: dict[str, int] = {}
     rows: list[dict[str, object]] = []
@@ -306,7 +307,7 @@ def _read_by_function(
             read.kinds[line.no] = kind
             continue
         cells = [normalise_label(cell) for cell in line.cells]
-        if not positions and header[0] in cells and header[1] in cells:
+        if not positions and header_labels[0] in cells and header_labels[1] in cells:
             positions = {labels[c]: i for i, c in enumerate(cells) if c in labels}
             read.kinds[line.no] = "header"
             continue
@@ -326,7 +327,7 @@ def _read_by_function(
         read.issues.append(
             Issue(
                 source_file,
-                f"no header with {header[0]} and {header[1]} in table {table_no}",
+                f"no header with {header_labels[0]} and {header_labels[1]} in table {table_no}",
                 table_no,
                 section[0].no,
                 check_name="structure",
@@ -378,7 +379,7 @@ def _read_revenue(section, source_file, table_no, read) -> None:
         read,
         "final_revenue",
         _REVENUE_COLUMNS,
-        header=("本年收入合计", "财政拨款收入"),
+        header_labels=("本年收入合计", "财政拨款收入"),
     )
 
 
@@ -427,6 +428,117 @@ def _read_summary(
                 )
     _convert(rows, ["amount"], unit, source_file, table_no, read)
     read.frames["final_summary"] = _typed_frame("final_summary", rows, ["amount"])
+
+
+# 财政拨款收入支出决算总表's spending columns beside 合计, by header label.
+_FISCAL_FUNDS = {
+    "一般公共预算财政拨款": "general_public_budget",
+    "政府性基金预算财政拨款": "government_fund",
+    "国有资本经营预算财政拨款": "state_capital_operation",
+}
+# Its fixed lines, by side; a line after 结转和结余 on the revenue side breaks it down by fund.
+_FISCAL_LINES = {
+    "revenue": (
+        ("本年收入合计", "subtotal"),
+        ("年初财政拨款结转和结余", "carryover"),
+        ("总计", "total"),
+    ),
+    "expenditure": (
+        ("本年支出合计", "subtotal"),
+        ("年末财政拨款结转和结余", "carryover"),
+        ("总计", "total"),
+    ),
+}
+
+
+def _read_fiscal_summary(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """财政拨款收入支出决算总表: revenue lines (项目, 决算数) on the left, spending lines (项目,
+    合计 and the three funds) on the right; spending categories are placed by name."""
+    unit = _units(section, read)
+    positions: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    after = {"revenue": "item", "expenditure": "item"}
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = [normalise_label(cell) for cell in line.cells]
+        if not positions:
+            if "决算数" in cells and "合计" in cells:
+                positions = {"revenue": cells.index("决算数"), "total": cells.index("合计")}
+                positions |= {
+                    key: cells.index(label)
+                    for label, key in _FISCAL_FUNDS.items()
+                    if label in cells
+                }
+            read.kinds[line.no] = "header"
+            continue
+        found: list[dict[str, object]] = []
+        problem = None
+        for side, label_at in (("revenue", 0), ("expenditure", positions["revenue"] + 1)):
+            label = line.cells[label_at].strip() if label_at < len(line.cells) else ""
+            if side == "revenue":
+                amounts = {
+                    "total": line.cells[positions["revenue"]]
+                    if positions["revenue"] < len(line.cells)
+                    else ""
+                }
+            else:
+                amounts = {
+                    key: line.cells[at] if at < len(line.cells) else ""
+                    for key, at in positions.items()
+                    if key != "revenue"
+                }
+            if not label:
+                if any(amounts.values()):
+                    problem = f"an amount on the {side} side without a label"
+                continue
+            name = split_ordinal(label)[1]
+            line_type = next(
+                (t for fixed, t in _FISCAL_LINES[side] if normalise_label(name) == fixed), None
+            )
+            if line_type is None:
+                line_type = (
+                    "carryover_item"
+                    if after[side] == "carryover" or (after[side] == "carryover_item")
+                    else "item"
+                )
+            after[side] = line_type
+            code = function_category_code(name) if side == "expenditure" else None
+            if side == "expenditure" and line_type == "item" and code is None:
+                problem = f"unknown function category «{name}»"
+            found.append(
+                {
+                    "side": side,
+                    "line_type": line_type,
+                    "label": label,
+                    "function_code": code,
+                    **{key: value or None for key, value in amounts.items()},
+                    "source_line": line.no,
+                }
+            )
+        if problem is not None:
+            read.kinds[line.no] = "not_understood"
+            read.issues.append(Issue(source_file, problem, table_no, line.no, line.text))
+            continue
+        read.kinds[line.no] = "total" if any(r["line_type"] == "total" for r in found) else "row"
+        rows.extend(found)
+    if not positions:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no header with 决算数 and 合计",
+                table_no,
+                section[0].no if section else None,
+                check_name="structure",
+            )
+        )
+    columns = ["total", *_FISCAL_FUNDS.values()]
+    _convert(rows, columns, unit, source_file, table_no, read)
+    read.frames["final_fiscal_summary"] = _typed_frame("final_fiscal_summary", rows, columns)
 
 
 _BASIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_use_total"}
@@ -579,6 +691,7 @@ _READERS = {
     "F01": _read_summary,
     "F02": _read_revenue,
     "F03": _read_expenditure,
+    "F04": _read_fiscal_summary,
     "F05": _read_general_budget,
     "F06": _read_basic,
     "F07": _read_three_public,

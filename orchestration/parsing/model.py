@@ -227,6 +227,21 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F04 财政拨款收入支出决算总表: each printed side of a line. Revenue prints one figure
+    # (决算数, in total); spending its 合计 and the three funds' appropriations beside it.
+    "final_fiscal_summary": {
+        "side": TEXT,  # revenue | expenditure
+        # item | subtotal (本年…合计) | carryover (年初/年末…结转和结余) | carryover_item | total
+        "line_type": TEXT,
+        "label": TEXT,
+        "function_code": TEXT,  # the 3-digit category of a spending item, by name
+        "total": AMOUNT_DTYPE,
+        "general_public_budget": AMOUNT_DTYPE,
+        "government_fund": AMOUNT_DTYPE,
+        "state_capital_operation": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F05 一般公共预算财政拨款支出决算表
     "final_general_budget_expenditure": {
         "function_code": TEXT,
