@@ -23,6 +23,7 @@ from final_accounts_documents import (
 )
 from rendering import render_pdf, seed_pages
 
+from orchestration.parsing.final_accounts import read_final_accounts
 from orchestration.settings import PROJECT_ROOT
 
 REAL = PROJECT_ROOT.parent / "shared" / "real-documents" / "shanghai-putuo" / "final-accounts"
@@ -353,6 +354,83 @@ def test_the_real_fiscal_summary_tables(warehouse, final_build):
         "group by document_id order by document_id",
     )
     assert checked == sorted([(FINANCE_BUREAU, 3, True), (SOCIAL_WORK, 3, True)])
+
+
+# 政府性基金预算财政拨款收入支出决算表 as 社会工作部's page 15 prints its header (the real ones
+# are empty), with one row of figures filled in.
+FUND_TABLE = [
+    "政府性基金预算财政拨款收入支出决算表",
+    "单位：万元",
+    "项目\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余",
+    "功能分类科目编码\t科目名称\t\t\t\t\t\t",
+    "合计\t\t\t\t合计\t基本支出\t项目支出\t",
+    "2120803\t城市建设支出\t1.00\t10.00\t9.50\t\t9.50\t1.50",
+    "合计\t\t1.00\t10.00\t9.50\t\t9.50\t1.50",
+    "说明：某局本年度没有国有资本经营预算财政拨款收入和支出，故本表无数据。",
+]
+
+
+def test_a_fund_table_is_read_by_its_header_labels():
+    read = read_final_accounts(FUND_TABLE, "x.pdf", 2024)
+    frame = read.frames["final_fund_expenditure"]
+    assert frame.select(
+        "table_no",
+        "function_code",
+        "line_type",
+        "opening_balance",
+        "revenue",
+        "total",
+        "basic",
+        "project",
+        "closing_balance",
+        "source_line",
+    ).rows() == [
+        (
+            "F08",
+            "2120803",
+            "item",
+            *(Decimal(v) for v in ("1", "10", "9.5")),
+            None,
+            Decimal("9.5"),
+            Decimal("1.5"),
+            6,
+        ),
+        (
+            "F08",
+            None,
+            "total",
+            *(Decimal(v) for v in ("1", "10", "9.5")),
+            None,
+            Decimal("9.5"),
+            Decimal("1.5"),
+            7,
+        ),
+    ]
+    assert [read.kinds[n] for n in range(1, 9)] == [
+        "title",
+        "unit",
+        "header",
+        "header",
+        "header",
+        "row",
+        "total",
+        "note",
+    ]
+
+
+def test_the_real_fund_tables_are_read_empty(warehouse):
+    _real_documents()
+    # Both real 决算 print 政府性基金 and 国有资本经营 tables without figures (财政局 pages 19-20:
+    # «注：上海市普陀区财政局无政府性基金预算财政拨款支出，故本表无数据。»): every line is
+    # accounted for, none is left unread, and no figure reaches raw.
+    unread = rows(
+        warehouse,
+        "select document_id, table_no, line_kind, sum(lines) from marts.document_lines "
+        "where table_no in ('F08', 'F09') and line_kind in ('not_read', 'not_understood', 'row') "
+        "and document_id in (?, ?) group by all",
+        [FINANCE_BUREAU, SOCIAL_WORK],
+    )
+    assert unread == []
 
 
 def test_the_real_three_public_tables(warehouse):

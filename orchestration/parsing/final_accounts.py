@@ -6,7 +6,8 @@ their names (the district templates print no 预算NN表 numbers); here they are
 in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
 
 Read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02), 支出决算表 (F03),
-财政拨款收入支出决算总表 (F04), 一般公共预算财政拨款支出决算表 (F05),
+财政拨款收入支出决算总表 (F04), 一般公共预算财政拨款支出决算表 (F05), 政府性基金 (F08) and
+国有资本经营预算财政拨款收入支出决算表 (F09),
 一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07). The other
 tables' lines are kept as `not_read` in the line counts: recognised, not yet read into facts.
 """
@@ -541,6 +542,70 @@ def _read_fiscal_summary(
     read.frames["final_fiscal_summary"] = _typed_frame("final_fiscal_summary", rows, columns)
 
 
+# 政府性基金 / 国有资本经营预算财政拨款收入支出决算表: the columns by their top header label;
+# 本年支出 spans 小计 (or 合计), 基本支出 and 项目支出 on the row below.
+_FUND_COLUMNS = {
+    "年初结转和结余": "opening_balance",
+    "本年收入": "revenue",
+    "本年支出": "total",
+    "年末结转和结余": "closing_balance",
+}
+
+
+def _read_fund(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """政府性基金 / 国有资本经营预算财政拨款收入支出决算表: rows by function code. A department
+    without such funds prints the header, empty rows, a 合计 row without figures (or a header
+    row of 合计, 基本支出, 项目支出) and a 说明 line."""
+    unit = _units(section, read)
+    positions: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = [normalise_label(cell) for cell in line.cells]
+        if not positions and all(label in cells for label in _FUND_COLUMNS):
+            positions = {key: cells.index(label) for label, key in _FUND_COLUMNS.items()}
+            read.kinds[line.no] = "header"
+            continue
+        if positions and "基本支出" in cells and "项目支出" in cells:
+            positions |= {"basic": cells.index("基本支出"), "project": cells.index("项目支出")}
+            read.kinds[line.no] = "header"
+            continue
+        row = _function_row(line, positions) if positions.keys() >= {"basic"} else None
+        if row is None:
+            header = not any(re.search(r"\d", c) for c in cells)
+            read.kinds[line.no] = "header" if header else "not_understood"
+            if not header:
+                read.issues.append(
+                    Issue(source_file, "line not understood", table_no, line.no, line.text)
+                )
+            continue
+        read.kinds[line.no] = "total" if row["line_type"] == "total" else "row"
+        rows.append({**row, "table_no": table_no})
+    if "basic" not in positions:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no header with 年初结转和结余, 本年收入, 本年支出 (基本支出, 项目支出) and "
+                "年末结转和结余",
+                table_no,
+                section[0].no if section else None,
+                check_name="structure",
+            )
+        )
+    columns = [*_FUND_COLUMNS.values(), "basic", "project"]
+    _convert(rows, columns, unit, source_file, table_no, read)
+    frame = _typed_frame("final_fund_expenditure", rows, columns)
+    earlier = read.frames.get("final_fund_expenditure")
+    read.frames["final_fund_expenditure"] = (
+        frame if earlier is None else pl.concat([earlier, frame], how="vertical")
+    )
+
+
 _BASIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_use_total"}
 
 
@@ -695,4 +760,6 @@ _READERS = {
     "F05": _read_general_budget,
     "F06": _read_basic,
     "F07": _read_three_public,
+    "F08": _read_fund,
+    "F09": _read_fund,
 }

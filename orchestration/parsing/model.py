@@ -242,6 +242,22 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F08 政府性基金 and F09 国有资本经营预算财政拨款收入支出决算表, by function code; line_type
+    # total is 合计. Departments without such funds print the table empty, with a 说明.
+    "final_fund_expenditure": {
+        "table_no": TEXT,  # F08 | F09
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "opening_balance": AMOUNT_DTYPE,  # 年初结转和结余
+        "revenue": AMOUNT_DTYPE,  # 本年收入
+        "total": AMOUNT_DTYPE,  # 本年支出 小计 (or 合计)
+        "basic": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "closing_balance": AMOUNT_DTYPE,  # 年末结转和结余
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F05 一般公共预算财政拨款支出决算表
     "final_general_budget_expenditure": {
         "function_code": TEXT,
