@@ -5,11 +5,11 @@ year after and filed under that fiscal year (`data/raw/<fiscal year>/`). Its tab
 their names (the district templates print no 预算NN表 numbers); here they are numbered F01-F09
 in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
 
-Read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02), 支出决算表 (F03),
-财政拨款收入支出决算总表 (F04), 一般公共预算财政拨款支出决算表 (F05), 政府性基金 (F08) and
-国有资本经营预算财政拨款收入支出决算表 (F09),
-一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07). The other
-tables' lines are kept as `not_read` in the line counts: recognised, not yet read into facts.
+Every table of the template is read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02),
+支出决算表 (F03), 财政拨款收入支出决算总表 (F04), 一般公共预算财政拨款支出决算表 (F05),
+一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07), and the 政府性基金
+(F08) and 国有资本经营 (F09) 预算财政拨款收入支出决算表. A table without a reader would keep its
+lines as `not_read` in the line counts: recognised, not read into facts.
 """
 
 from __future__ import annotations
