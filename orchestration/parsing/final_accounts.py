@@ -5,10 +5,11 @@ year after and filed under that fiscal year (`data/raw/<fiscal year>/`). Its tab
 their names (the district templates print no 预算NN表 numbers); here they are numbered F01-F09
 in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
 
-Read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02), 支出决算表 (F03),
-一般公共预算财政拨款支出决算表 (F05),
-一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07). The other
-tables' lines are kept as `not_read` in the line counts: recognised, not yet read into facts.
+Every table of the template is read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02),
+支出决算表 (F03), 财政拨款收入支出决算总表 (F04), 一般公共预算财政拨款支出决算表 (F05),
+一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07), and the 政府性基金
+(F08) and 国有资本经营 (F09) 预算财政拨款收入支出决算表. A table without a reader would keep its
+lines as `not_read` in the line counts: recognised, not read into facts.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .issues import Issue
 from .layout import Line
 from .model import RAW_TABLES
 from .text import normalise_label
+from .vocabulary import function_category_code, split_ordinal
 
 
 class DocumentKind(StrEnum):
@@ -301,10 +303,10 @@ def _read_by_function(
     read: FinalAccountsRead,
     table: str,
     labels: dict[str, str],
-    header: tuple[str, str] = ("基本支出", "项目支出"),
+    header_labels: tuple[str, str] = ("基本支出", "项目支出"),
 ) -> None:
     """A table of rows by function code (类/款/项 in one cell or in three), with a 合计 row;
-    its column header is the first line that prints both labels of `header`."""
+    its column header is the first line that prints both `header_labels`."""
     unit = _units(section, read)
     positions: dict[str, int] = {}
     rows: list[dict[str, object]] = []
@@ -314,7 +316,7 @@ def _read_by_function(
             read.kinds[line.no] = kind
             continue
         cells = [normalise_label(cell) for cell in line.cells]
-        if not positions and header[0] in cells and header[1] in cells:
+        if not positions and header_labels[0] in cells and header_labels[1] in cells:
             positions = {labels[c]: i for i, c in enumerate(cells) if c in labels}
             read.kinds[line.no] = "header"
             continue
@@ -334,7 +336,7 @@ def _read_by_function(
         read.issues.append(
             Issue(
                 source_file,
-                f"no header with {header[0]} and {header[1]} in table {table_no}",
+                f"no header with {header_labels[0]} and {header_labels[1]} in table {table_no}",
                 table_no,
                 section[0].no,
                 check_name="structure",
@@ -386,7 +388,7 @@ def _read_revenue(section, source_file, table_no, read) -> None:
         read,
         "final_revenue",
         _REVENUE_COLUMNS,
-        header=("本年收入合计", "财政拨款收入"),
+        header_labels=("本年收入合计", "财政拨款收入"),
     )
 
 
@@ -435,6 +437,181 @@ def _read_summary(
                 )
     _convert(rows, ["amount"], unit, source_file, table_no, read)
     read.frames["final_summary"] = _typed_frame("final_summary", rows, ["amount"])
+
+
+# 财政拨款收入支出决算总表's spending columns beside 合计, by header label.
+_FISCAL_FUNDS = {
+    "一般公共预算财政拨款": "general_public_budget",
+    "政府性基金预算财政拨款": "government_fund",
+    "国有资本经营预算财政拨款": "state_capital_operation",
+}
+# Its fixed lines, by side; a line after 结转和结余 on the revenue side breaks it down by fund.
+_FISCAL_LINES = {
+    "revenue": (
+        ("本年收入合计", "subtotal"),
+        ("年初财政拨款结转和结余", "carryover"),
+        ("总计", "total"),
+    ),
+    "expenditure": (
+        ("本年支出合计", "subtotal"),
+        ("年末财政拨款结转和结余", "carryover"),
+        ("总计", "total"),
+    ),
+}
+
+
+def _read_fiscal_summary(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """财政拨款收入支出决算总表: revenue lines (项目, 决算数) on the left, spending lines (项目,
+    合计 and the three funds) on the right; spending categories are placed by name."""
+    unit = _units(section, read)
+    positions: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    after = {"revenue": "item", "expenditure": "item"}
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = [normalise_label(cell) for cell in line.cells]
+        if not positions:
+            if "决算数" in cells and "合计" in cells:
+                positions = {"revenue": cells.index("决算数"), "total": cells.index("合计")}
+                positions |= {
+                    key: cells.index(label)
+                    for label, key in _FISCAL_FUNDS.items()
+                    if label in cells
+                }
+            read.kinds[line.no] = "header"
+            continue
+        found: list[dict[str, object]] = []
+        problem = None
+        for side, label_at in (("revenue", 0), ("expenditure", positions["revenue"] + 1)):
+            label = line.cells[label_at].strip() if label_at < len(line.cells) else ""
+            if side == "revenue":
+                amounts = {
+                    "total": line.cells[positions["revenue"]]
+                    if positions["revenue"] < len(line.cells)
+                    else ""
+                }
+            else:
+                amounts = {
+                    key: line.cells[at] if at < len(line.cells) else ""
+                    for key, at in positions.items()
+                    if key != "revenue"
+                }
+            if not label:
+                if any(amounts.values()):
+                    problem = f"an amount on the {side} side without a label"
+                continue
+            name = split_ordinal(label)[1]
+            line_type = next(
+                (t for fixed, t in _FISCAL_LINES[side] if normalise_label(name) == fixed), None
+            )
+            if line_type is None:
+                line_type = (
+                    "carryover_item"
+                    if after[side] == "carryover" or (after[side] == "carryover_item")
+                    else "item"
+                )
+            after[side] = line_type
+            code = function_category_code(name) if side == "expenditure" else None
+            if side == "expenditure" and line_type == "item" and code is None:
+                problem = f"unknown function category «{name}»"
+            found.append(
+                {
+                    "side": side,
+                    "line_type": line_type,
+                    "label": label,
+                    "function_code": code,
+                    **{key: value or None for key, value in amounts.items()},
+                    "source_line": line.no,
+                }
+            )
+        if problem is not None:
+            read.kinds[line.no] = "not_understood"
+            read.issues.append(Issue(source_file, problem, table_no, line.no, line.text))
+            continue
+        read.kinds[line.no] = "total" if any(r["line_type"] == "total" for r in found) else "row"
+        rows.extend(found)
+    if not positions:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no header with 决算数 and 合计",
+                table_no,
+                section[0].no if section else None,
+                check_name="structure",
+            )
+        )
+    columns = ["total", *_FISCAL_FUNDS.values()]
+    _convert(rows, columns, unit, source_file, table_no, read)
+    read.frames["final_fiscal_summary"] = _typed_frame("final_fiscal_summary", rows, columns)
+
+
+# 政府性基金 / 国有资本经营预算财政拨款收入支出决算表: the columns by their top header label;
+# 本年支出 spans 小计 (or 合计), 基本支出 and 项目支出 on the row below.
+_FUND_COLUMNS = {
+    "年初结转和结余": "opening_balance",
+    "本年收入": "revenue",
+    "本年支出": "total",
+    "年末结转和结余": "closing_balance",
+}
+
+
+def _read_fund(
+    section: list[Line], source_file: str, table_no: str, read: FinalAccountsRead
+) -> None:
+    """政府性基金 / 国有资本经营预算财政拨款收入支出决算表: rows by function code. A department
+    without such funds prints the header, empty rows, a 合计 row without figures (or a header
+    row of 合计, 基本支出, 项目支出) and a 说明 line."""
+    unit = _units(section, read)
+    positions: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    for line in section:
+        kind = _plain_kind(line)
+        if kind is not None:
+            read.kinds[line.no] = kind
+            continue
+        cells = [normalise_label(cell) for cell in line.cells]
+        if not positions and all(label in cells for label in _FUND_COLUMNS):
+            positions = {key: cells.index(label) for label, key in _FUND_COLUMNS.items()}
+            read.kinds[line.no] = "header"
+            continue
+        if positions and "基本支出" in cells and "项目支出" in cells:
+            positions |= {"basic": cells.index("基本支出"), "project": cells.index("项目支出")}
+            read.kinds[line.no] = "header"
+            continue
+        row = _function_row(line, positions) if positions.keys() >= {"basic"} else None
+        if row is None:
+            header = not any(re.search(r"\d", c) for c in cells)
+            read.kinds[line.no] = "header" if header else "not_understood"
+            if not header:
+                read.issues.append(
+                    Issue(source_file, "line not understood", table_no, line.no, line.text)
+                )
+            continue
+        read.kinds[line.no] = "total" if row["line_type"] == "total" else "row"
+        rows.append({**row, "table_no": table_no})
+    if "basic" not in positions:
+        read.issues.append(
+            Issue(
+                source_file,
+                "no header with 年初结转和结余, 本年收入, 本年支出 (基本支出, 项目支出) and "
+                "年末结转和结余",
+                table_no,
+                section[0].no if section else None,
+                check_name="structure",
+            )
+        )
+    columns = [*_FUND_COLUMNS.values(), "basic", "project"]
+    _convert(rows, columns, unit, source_file, table_no, read)
+    frame = _typed_frame("final_fund_expenditure", rows, columns)
+    earlier = read.frames.get("final_fund_expenditure")
+    read.frames["final_fund_expenditure"] = (
+        frame if earlier is None else pl.concat([earlier, frame], how="vertical")
+    )
 
 
 _BASIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_use_total"}
@@ -587,7 +764,10 @@ _READERS = {
     "F01": _read_summary,
     "F02": _read_revenue,
     "F03": _read_expenditure,
+    "F04": _read_fiscal_summary,
     "F05": _read_general_budget,
     "F06": _read_basic,
     "F07": _read_three_public,
+    "F08": _read_fund,
+    "F09": _read_fund,
 }

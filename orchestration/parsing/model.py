@@ -243,6 +243,37 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F04 财政拨款收入支出决算总表: each printed side of a line. Revenue prints one figure
+    # (决算数, in total); spending its 合计 and the three funds' appropriations beside it.
+    "final_fiscal_summary": {
+        "side": TEXT,  # revenue | expenditure
+        # item | subtotal (本年…合计) | carryover (年初/年末…结转和结余) | carryover_item | total
+        "line_type": TEXT,
+        "label": TEXT,
+        "function_code": TEXT,  # the 3-digit category of a spending item, by name
+        "total": AMOUNT_DTYPE,
+        "general_public_budget": AMOUNT_DTYPE,
+        "government_fund": AMOUNT_DTYPE,
+        "state_capital_operation": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
+    # F08 政府性基金 and F09 国有资本经营预算财政拨款收入支出决算表, by function code; line_type
+    # total is 合计. Departments without such funds print the table empty, with a 说明.
+    "final_fund_expenditure": {
+        "table_no": TEXT,  # F08 | F09
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "opening_balance": AMOUNT_DTYPE,  # 年初结转和结余
+        "revenue": AMOUNT_DTYPE,  # 本年收入
+        "total": AMOUNT_DTYPE,  # 本年支出 小计 (or 合计)
+        "basic": AMOUNT_DTYPE,
+        "project": AMOUNT_DTYPE,
+        "closing_balance": AMOUNT_DTYPE,  # 年末结转和结余
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F05 一般公共预算财政拨款支出决算表
     "final_general_budget_expenditure": {
         "function_code": TEXT,
