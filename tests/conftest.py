@@ -70,11 +70,12 @@ class CliRun:
     warehouse: Path
 
 
-def run_cli(raw_dir: Path, warehouse: Path) -> CliRun:
-    """`budget-warehouse build` exactly as a user runs it, in its own process."""
+def run_cli(raw_dir: Path, warehouse: Path, *options: str) -> CliRun:
+    """`budget-warehouse build` exactly as a user runs it, in its own process; `options` are
+    further command-line options (`--department-renames FILE`)."""
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     completed = subprocess.run(
-        [str(CLI), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse)],
+        [str(CLI), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse), *options],
         capture_output=True,
         text=True,
         env=env,

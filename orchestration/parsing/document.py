@@ -10,18 +10,31 @@ from decimal import Decimal
 import polars as pl
 
 from .extract import ExtractedDocument
-from .final_accounts import DocumentKind, is_final_accounts, read_final_accounts
+from .final_accounts import (
+    FIGURES_ROUNDED,
+    DocumentKind,
+    is_final_accounts,
+    read_final_accounts,
+)
 from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
-from .model import RAW_TABLES, ParsedDocument
+from .model import RAW_TABLES, ParsedDocument, precision_frame
 from .narrative import read_narrative
 from .tables import read_section
-from .templates import BEIJING, PROFILES, match_profile, normalise, printed_titles
+from .templates import (
+    BEIJING,
+    PROFILES,
+    ScopeReading,
+    document_scope,
+    match_profile,
+    normalise,
+    printed_titles,
+)
 from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "5"
+PARSER_VERSION = "7"
 
 
 def parse_document(
@@ -44,6 +57,7 @@ def parse_document(
     else:
         lines, encoding, line_ending = list(extracted.lines), None, None
     controls = remove_controls(lines)
+    scope = document_scope(lines)
     if is_final_accounts(lines):
         return _final_accounts(
             data,
@@ -55,6 +69,7 @@ def parse_document(
             extracted=extracted,
             encoding=encoding,
             line_ending=line_ending,
+            scope=scope,
         )
     preamble, sections = split_sections(lines)
     profile, titled = BEIJING, None
@@ -80,6 +95,7 @@ def parse_document(
 
     kinds: dict[int, str] = {}
     issues: list[Issue] = list(extracted.issues) if extracted is not None else []
+    issues.extend(_scope_issues(scope, source_file))
     parts: dict[str, list[pl.DataFrame]] = {}
     table_of_line: dict[int, str | None] = {}
     units: set[str] = set()
@@ -87,6 +103,7 @@ def parse_document(
     department: str | None = None
     seen: dict[str, int] = {}
     project_spending: Decimal | None = None
+    last_digits: dict[str, Decimal] = {}
 
     for line in preamble:
         table_of_line[line.no] = None
@@ -111,29 +128,45 @@ def parse_document(
         for line in section.lines:
             table_of_line[line.no] = section.table_no
         if section.table_no in seen:
+            # Which of two printings is right cannot be told, so a table read twice rejects;
+            # a table the profile does not read reaches no mart either way (2017 人大办公厅
+            # prints its 财政拨款基本支出预算表 on page 11 and again from page 12).
+            read = section.table_no in profile.read_tables
             issues.append(
                 Issue(
                     source_file,
                     f"table {section.table_no} ({TABLE_NAMES[section.table_no]}) appears twice; "
-                    f"the first starts at line {seen[section.table_no]}",
+                    f"the first starts at line {seen[section.table_no]}"
+                    + ("" if read else " (a table not read: nothing of it reaches the marts)"),
                     section.table_no,
                     section.title_line,
                     section.title,
                     check_name="structure",
+                    rejects=read,
                 )
             )
-            kinds.update({line.no: "not_understood" for line in section.lines})
+            kinds.update(
+                {line.no: "not_understood" if read else "not_read" for line in section.lines}
+            )
             continue
         seen[section.table_no] = section.title_line
         if section.table_no not in profile.read_tables:
             kinds.update({line.no: "not_read" for line in section.lines})
             continue
-        result = read_section(section, source_file, project_spending, profile)
+        result = read_section(
+            section,
+            source_file,
+            project_spending,
+            profile,
+            titled.title_units.get(section.title_line) if titled is not None else None,
+        )
         kinds.update(result.kinds)
         issues.extend(result.issues)
         units |= result.units
         for table, frame in result.frames.items():
             parts.setdefault(table, []).append(frame)
+        if result.last_digit_wan is not None:
+            last_digits[section.table_no] = result.last_digit_wan
         if section.table_no == "13":
             year, department = result.fiscal_year, result.department_name
         if section.table_no == "03":
@@ -156,12 +189,21 @@ def parse_document(
         # Templates without table 13 print the year and department in each table's title
         # lines (templates.normalise).
         year, department = titled.fiscal_year, titled.department_name
+        if year is None and profile.year_from_folder:
+            # Titles without a year (templates.TemplateProfile.year_from_folder): the year
+            # is the folder's, data/raw/<year>/, and only that.
+            year = folder_year
         if year is None or department is None:
             issues.append(
                 Issue(
                     source_file,
                     f"the {profile.template} template's title lines do not state one "
-                    f"year and one department (found year {year}, department {department})",
+                    f"year and one department (found year {year}, department {department})"
+                    + (
+                        "; its titles print no year: the year is the folder's, data/raw/<year>/"
+                        if profile.year_from_folder
+                        else ""
+                    ),
                     check_name="structure",
                 )
             )
@@ -220,6 +262,7 @@ def parse_document(
     # After the pages are set: a sentence carries its own page and the line on it.
     frames |= read_narrative(data, source_file, lines, extracted, DocumentKind.BUDGET, frames)
     frames["line_counts"] = _line_counts(kinds, table_of_line)
+    frames["printed_precision"] = precision_frame(last_digits, rounded=profile.rounded)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,
@@ -237,6 +280,7 @@ def parse_document(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         template=profile.template.value,
+        scope=scope.scope.value,
     )
 
 
@@ -251,11 +295,13 @@ def _final_accounts(
     extracted: ExtractedDocument | None,
     encoding: str | None,
     line_ending: str | None,
+    scope: ScopeReading,
 ) -> ParsedDocument:
     """A 决算, read by its own reader (orchestration/parsing/final_accounts.py); provenance
     and line accounting as for a budget."""
     read = read_final_accounts(lines, source_file, folder_year)
     issues = (list(extracted.issues) if extracted is not None else []) + read.issues
+    issues.extend(_scope_issues(scope, source_file))
     issues.extend(
         Issue(
             source_file,
@@ -293,6 +339,7 @@ def _final_accounts(
         data, source_file, lines, extracted, DocumentKind.FINAL_ACCOUNTS, frames
     )
     frames["line_counts"] = _line_counts(read.kinds, read.table_of_line)
+    frames["printed_precision"] = precision_frame(read.last_digits, rounded=FIGURES_ROUNDED)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,
@@ -310,7 +357,28 @@ def _final_accounts(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         document_kind=DocumentKind.FINAL_ACCOUNTS,
+        scope=scope.scope.value,
     )
+
+
+def _scope_issues(scope: ScopeReading, source_file: str) -> list[Issue]:
+    """A document that names itself both a 部门预算 and a 单位预算 is read as the first line
+    says; the other is reported, since the scope decides which marts count its figures."""
+    if scope.contradiction is None or scope.evidence is None:
+        return []
+    line, text = scope.contradiction
+    return [
+        Issue(
+            source_file,
+            f"the document is read as a {scope.scope} budget (line {scope.evidence[0]}: "
+            f"«{scope.evidence[1]}»), but this line names the other scope",
+            None,
+            line,
+            text,
+            check_name="structure",
+            rejects=False,
+        )
+    ]
 
 
 def _printed_total(totals: pl.DataFrame | None, column_key: str) -> Decimal | None:

@@ -18,6 +18,11 @@ _TITLE_NUMBER = re.compile(r"(?:预算(?P<a>\d{1,2})表|预算表(?P<b>\d{1,2})|
 _TITLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (table_no, re.compile(pattern))
     for table_no, pattern in (
+        # Tables some templates print beside the national ones (Jiangsu), as
+        # templates.normalise names them.
+        ("17", r"^机关运行经费支出表$"),
+        ("16", r"^财政拨款基本支出表\(经济科目\)$"),
+        ("15", r"^财政拨款支出表\(功能科目\)$"),
         ("14", r"转移支付(资金)?(预算)?绩效目标表$"),
         ("13", r"整体支出(预算)?绩效目标表$"),
         ("12", r"项目支出(预算)?绩效目标表$"),
@@ -51,7 +56,14 @@ TABLE_NAMES: dict[str, str] = {
     "12": "项目支出绩效目标表",
     "13": "部门整体支出绩效目标表",
     "14": "转移支付绩效目标表",
+    # Printed by Jiangsu beside the national tables: 财政拨款 (both budgets) by function and by
+    # economic code, and the 机关运行经费 of the general public budget.
+    "15": "财政拨款支出表（功能科目）",
+    "16": "财政拨款基本支出表（经济科目）",
+    "17": "机关运行经费支出表",
 }
+# The national set of tables (Beijing prints all of them).
+NATIONAL_TABLES = tuple(f"{number:02d}" for number in range(1, 15))
 
 # Tables every document must have: the identities (docs/architecture.md, "The identities")
 # and the document's own year and department (table 13) depend on them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import polars as pl
 
@@ -104,6 +105,19 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "vehicle_operation": AMOUNT_DTYPE,
         # 机关运行经费, printed beside 三公 by Shanghai; NULL where the template has none
         "agency_operation": AMOUNT_DTYPE,
+        # 会议费 and 培训费, printed beside 三公 by Jiangsu under one 合计 (grand_total) with
+        # it; NULL where the template has none
+        "meetings": AMOUNT_DTYPE,
+        "training": AMOUNT_DTYPE,
+        "grand_total": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
+    },
+    # 17 一般公共预算机关运行经费支出预算表 (Jiangsu): item economic codes, as printed
+    "agency_operation": {
+        "dept_econ_code": TEXT,
+        "dept_econ_name": TEXT,
+        "amount": AMOUNT_DTYPE,
         "source_line": LINE,
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
@@ -214,6 +228,21 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F02 收入决算表: this year's revenue by source, by function code; line_type total is 合计.
+    "final_revenue": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "total": AMOUNT_DTYPE,  # 本年收入合计
+        "fiscal_appropriation": AMOUNT_DTYPE,  # 财政拨款收入
+        "superior_subsidy": AMOUNT_DTYPE,  # 上级补助收入
+        "institution_business": AMOUNT_DTYPE,  # 事业收入
+        "business_operation": AMOUNT_DTYPE,  # 经营收入
+        "subordinate_remittance": AMOUNT_DTYPE,  # 附属单位上缴收入
+        "other": AMOUNT_DTYPE,  # 其他收入
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F05 一般公共预算财政拨款支出决算表
     "final_general_budget_expenditure": {
         "function_code": TEXT,
@@ -242,6 +271,15 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "executed": AMOUNT_DTYPE,
         "source_line": LINE,  # with no figures printed: the 预算数/决算数 header
         "source_page": LINE,
+    },
+    # How finely each table prints its amounts, for the rounding allowance of the identities
+    # (docs/architecture.md, "The identities"): the 万元 value of its last printed digit, and
+    # whether its template rounds each figure on its own to that digit (Shanghai, Jiangsu, every
+    # 决算) or prints exact figures (Beijing's six decimals of 万元).
+    "printed_precision": {
+        "table_no": TEXT,
+        "last_digit_wan": AMOUNT_DTYPE,
+        "rounded": pl.Boolean(),
     },
     # The figures a document states in its explanation sentences (编制说明, 决算情况说明;
     # orchestration/parsing/narrative.py), compared with the tables by expectations/
@@ -302,6 +340,18 @@ def empty_frame(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=RAW_TABLES[table])
 
 
+def precision_frame(last_digits: dict[str, Decimal], *, rounded: bool) -> pl.DataFrame:
+    """raw.printed_precision of one document: each table's last printed digit."""
+    return pl.DataFrame(
+        {
+            "table_no": list(last_digits),
+            "last_digit_wan": list(last_digits.values()),
+            "rounded": [rounded] * len(last_digits),
+        },
+        schema=RAW_TABLES["printed_precision"],
+    )
+
+
 @dataclass(slots=True)
 class ParsedDocument:
     """Everything read from one document file."""
@@ -325,6 +375,7 @@ class ParsedDocument:
     # True when the extraction came from the cache, False when it ran; None for text.
     extraction_cached: bool | None = None
     document_kind: str = "budget"  # DocumentKind: budget | final_accounts
+    scope: str = "department"  # DocumentScope: department (部门预算) | unit (单位预算)
 
     @property
     def rejected(self) -> bool:

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import polars as pl
 
-from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid
+from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid, last_digit_wan
 from .grid import (
     Column,
     Grid,
     assign_columns,
     column,
     header_paths,
+    is_amount_like,
     looks_like_data,
     read_grid,
     row_records,
@@ -29,7 +30,7 @@ from .performance import (
     read_project_table,
     read_transfer_table,
 )
-from .templates import BEIJING, CodePrinting, TemplateProfile, leaf_codes
+from .templates import BEIJING, TableReader, TemplateProfile, leaf_codes
 from .text import normalise_label
 from .vocabulary import function_category_code, revenue_source, split_ordinal
 
@@ -45,6 +46,8 @@ class SectionResult:
     units: set[str] = field(default_factory=set)
     fiscal_year: int | None = None
     department_name: str | None = None
+    # 万元 of the last digit its amounts print (None: no amounts).
+    last_digit_wan: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -57,6 +60,8 @@ class _Reader:
     unit: str | None = None
     project_spending: Decimal | None = None
     profile: TemplateProfile = BEIJING
+    # The unit printed in the title's own cell (templates.Normalised.title_units), if any.
+    title_unit: str | None = None
     # 万元 of the last digit the table prints (its finest), known once its amounts are read.
     last_digit_wan: Decimal | None = None
     _lines: dict[int, Line] = field(default_factory=dict)
@@ -110,6 +115,9 @@ class _Reader:
         if units:
             self.unit = units[0][0]
             self.result.units.add(self.unit)
+        elif self.title_unit is not None:
+            self.unit = self.title_unit
+            self.result.units.add(self.unit)
         return lines
 
     def grid(self, lines: list[Line], columns: list[Column] | Callable[..., list[Column]]) -> Grid:
@@ -142,16 +150,11 @@ class _Reader:
                     self.line(first),
                 )
                 return pl.DataFrame(schema=schema)
-            decimals = max(
-                (
-                    len(str(row[c]).rpartition(".")[2]) if "." in str(row[c]) else 0
-                    for row in rows
-                    for c in amount_columns
-                    if row[c]
-                ),
-                default=0,
-            )
-            self.last_digit_wan = Decimal(1).scaleb(-decimals - (4 if self.unit == "元" else 0))
+            printed = last_digit_wan(rows, amount_columns, self.unit)
+            self.last_digit_wan = printed
+            # A section of several raw tables (03: rows and totals) is as coarse as its
+            # coarsest.
+            self.result.last_digit_wan = max(printed, self.result.last_digit_wan or printed)
             bad = convert_cells(rows, amount_columns, self.unit)
             for row, column_key, text in bad:
                 line = self.line(records[row]["source_line"])
@@ -182,7 +185,7 @@ class _Reader:
         Where the profile rounds each figure on its own, the parent may differ from its items'
         sum by half the last printed digit per figure (the parent and each item); a difference
         within that allowance is reported as a warning with both figures, beyond it rejects."""
-        if self.profile.codes is not CodePrinting.SEPARATE_COLUMNS or frame.is_empty():
+        if not self.profile.codes.prints_parents or frame.is_empty():
             return frame
         amounts = [column for column, dtype in frame.schema.items() if dtype == AMOUNT_DTYPE]
         leaves = leaf_codes(frame[code].to_list())
@@ -258,6 +261,9 @@ _SUMMARY_COLUMNS = [
     column("expenditure_amount", "amount", "支出/预算数", "支出/金额", "支出/预算金额"),
 ]
 
+# The funds a 财政拨款收入 line is broken down into.
+_FUNDS = frozenset({"general_public_budget", "government_fund", "state_capital_operation"})
+
 # The fixed lines of each side of a summary table; anything else is an item line.
 _SUMMARY_LINES = {
     "revenue": (
@@ -286,19 +292,45 @@ def _summary_line_type(side: str, name: str, after: str | None) -> str | None:
     return None
 
 
+# "1. 一般公共预算资金": a fund line numbered beneath Shanghai's 一、财政拨款收入.
+_FUND_LINE = re.compile(r"^(?P<ordinal>\d+)\s*[.．、]\s*")
+
+
 def read_summary(reader: _Reader) -> None:
-    """Both sides of a 收支总表: revenue lines by source, expenditure lines by category name."""
+    """Both sides of a 收支总表: revenue lines by source, expenditure lines by category name.
+    Lines numbered 1., 2., 3. beneath a 财政拨款收入 line break it down by fund (Shanghai):
+    they are `fund_item` lines, not counted again in the revenue."""
     grid = reader.grid(reader.content(), _SUMMARY_COLUMNS)
     rows = reader.rows(grid)
     records: list[Record] = []
     for side in ("revenue", "expenditure"):
         after: str | None = None
+        parent_source: str | None = None
         for record in rows:
             label, amount = record.get(f"{side}_label"), record.get(f"{side}_amount")
             line = reader.line(record["source_line"])
             if not label:
                 if amount:
                     reader.not_understood(f"an amount on the {side} side without a label", line)
+                continue
+            fund_line = _FUND_LINE.match(str(label))
+            if fund_line and side == "revenue" and parent_source == "fiscal_appropriation":
+                ordinal, name = fund_line.group("ordinal"), str(label)[fund_line.end() :]
+                source = revenue_source(name)
+                if source not in _FUNDS:
+                    reader.not_understood(f"unknown fund line «{name}» under 财政拨款收入", line)
+                    continue
+                records.append(
+                    {
+                        "side": side,
+                        "line_type": "fund_item",
+                        "ordinal": ordinal,
+                        "label": name,
+                        "amount": amount,
+                        "source_line": line.no,
+                        "revenue_source": source,
+                    }
+                )
                 continue
             ordinal, name = split_ordinal(str(label))
             line_type = _summary_line_type(side, name, after)
@@ -322,6 +354,8 @@ def read_summary(reader: _Reader) -> None:
                 if entry["revenue_source"] is None:
                     reader.not_understood(f"unknown revenue line «{name}»", line)
                     continue
+            if side == "revenue":
+                parent_source = str(entry.get("revenue_source"))
             if side == "expenditure" and line_type == "item":
                 entry["function_code"] = function_category_code(name)
                 if entry["function_code"] is None:
@@ -357,10 +391,19 @@ def _revenue_columns(paths: list[tuple[str, ...]]) -> list[Column]:
 
 
 def read_revenue(reader: _Reader) -> None:
+    """One record per printed amount column. A 收入总表 printed by function code (Shanghai)
+    gives its 合计 row: the revenue by source; its rows by code are the 支出总表's codes split
+    by source, which no mart holds, and are counted as `not_read`."""
     grid = reader.grid(reader.content(), _revenue_columns)
-    labels = {c.key: c.paths[0][-1] for c in grid.mapping.values()}
+    labels = {c.key: c.paths[0][-1] for c in grid.mapping.values() if c.kind == "amount"}
+    by_code = any(c.kind == "code" for c in grid.mapping.values())
+    if by_code and grid.rows and not grid.totals:
+        reader.issue("the 收入总表 by function code prints no 合计 row", grid.rows[-1])
+    printed = reader.rows(grid, grid.totals if by_code else None)
+    if by_code:
+        reader.result.kinds.update({line.no: "not_read" for line in grid.rows})
     records: list[Record] = []
-    for record in reader.rows(grid):
+    for record in printed:
         for key, label in labels.items():
             fund_group, source = key.split("__")
             records.append(
@@ -388,6 +431,28 @@ _EXPENDITURE_COLUMNS = [
     column("remit_to_superior", "amount", "上缴上级支出", required=False),
     column("subsidy_to_subordinate", "amount", "对附属单位补助支出", required=False),
 ]
+
+
+def read_printed_totals(reader: _Reader) -> None:
+    """A table that prints its 合计 row alone (Jiangsu's 支出预算总表: 合计, 基本支出, 项目支出,
+    单位预留机动经费, 结转下年资金 of the whole department, no row per code): its figures are
+    the table's totals, and no fact row is made of them."""
+    grid = reader.grid(reader.content(), [])
+    records: list[Record] = []
+    for record in reader.rows(grid, grid.rows + grid.totals):
+        for key in (c.key for c in grid.mapping.values() if c.kind == "amount"):
+            records.append(
+                {"column_key": key, "amount": record.get(key), "source_line": record["source_line"]}
+            )
+    if len(grid.rows) + len(grid.totals) > 1:
+        reader.issue(
+            f"the table prints its totals only, on one line, but {len(grid.rows)} lines follow "
+            "its header",
+            grid.rows[1] if len(grid.rows) > 1 else grid.totals[0],
+        )
+    reader.result.frames["table_totals"] = reader.frame(
+        "table_totals", records, table_no=reader.table_no
+    )
 
 
 def read_expenditure(reader: _Reader) -> None:
@@ -632,6 +697,80 @@ def read_performance(reader: _Reader) -> None:
     reader.result.frames.update(performance.frames())
 
 
+# --- 10 by 采购品目大类 (Jiangsu) --------------------------------------------------------------
+
+# «一、货物A», «三、服务C»: the category's name and its letter, as Beijing prints «A-货物».
+_PROCUREMENT_CATEGORY = re.compile(r"^[一二三四五六七八九十]+、(?P<name>\D+?)(?P<code>[A-Z])$")
+
+
+def read_procurement_categories(reader: _Reader) -> None:
+    """A 政府采购预算表 by 采购品目大类: each category's line («一、货物A … 84.00») is a row of
+    the national table (category and amount, its last cell); the 专项, 经济科目 and 采购物品 lines
+    beneath it break the category down further than the national table does and are counted
+    as not read. The 合计 line is the table's total."""
+    kinds = reader.result.kinds
+    records: list[Record] = []
+    totals: list[Record] = []
+    header = False
+    for line in reader.content():
+        labels = [normalise_label(cell) for cell in line.filled]
+        if "采购品目大类" in labels:
+            kinds[line.no] = "header"
+            header = True
+            continue
+        category = _PROCUREMENT_CATEGORY.match(labels[0])
+        if not (category or labels[0] == "合计"):
+            kinds[line.no] = "not_read"
+            continue
+        if not header:
+            reader.not_understood("a line before the header (采购品目大类 … 总计)", line)
+            continue
+        amount = (
+            line.filled[-1] if len(line.filled) > 1 and is_amount_like(line.filled[-1]) else None
+        )
+        if amount is None:
+            reader.not_understood(f"«{line.filled[0]}» prints no amount in its last cell", line)
+            continue
+        if category:
+            kinds[line.no] = "row"
+            records.append(
+                {
+                    "category_code": category.group("code"),
+                    "category_name": category.group("name"),
+                    "amount": amount,
+                    "source_line": line.no,
+                }
+            )
+        else:
+            kinds[line.no] = "total"
+            totals.append({"column_key": "amount", "amount": amount, "source_line": line.no})
+    if not header:
+        reader.issue("no column header (采购品目大类 … 总计)")
+    reader.result.frames["procurement"] = reader.frame("procurement", records)
+    reader.result.frames["table_totals"] = reader.frame(
+        "table_totals", totals, table_no=reader.table_no
+    )
+
+
+# --- 17 机关运行经费支出表 (Jiangsu) ------------------------------------------------------------
+
+
+def read_agency_operation(reader: _Reader) -> None:
+    """一般公共预算机关运行经费 by economic code (the profile's column rules; no national
+    layout: Beijing prints no such table)."""
+    grid = reader.grid(reader.content(), [])
+    records = reader.rows(grid)
+    reader.result.frames["agency_operation"] = reader.items_only(
+        reader.frame("agency_operation", records), "dept_econ_code", "dept_econ_name"
+    )
+    reader.result.frames["table_totals"] = reader.totals(grid)
+
+
+TEMPLATE_READERS: dict[TableReader, Callable[[_Reader], None]] = {
+    TableReader.PRINTED_TOTALS: read_printed_totals,
+    TableReader.PROCUREMENT_CATEGORIES: read_procurement_categories,
+}
+
 READERS: dict[str, Callable[[_Reader], None]] = {
     "01": read_summary,
     "02": read_revenue,
@@ -647,6 +786,7 @@ READERS: dict[str, Callable[[_Reader], None]] = {
     "12": read_performance,
     "13": read_performance_overview,
     "14": read_performance,
+    "17": read_agency_operation,
 }
 
 
@@ -655,15 +795,22 @@ def read_section(
     file: str,
     project_spending: Decimal | None = None,
     profile: TemplateProfile = BEIJING,
+    title_unit: str | None = None,
 ) -> SectionResult:
     """Read one table section into frames; every line of it gets a kind. `project_spending`
-    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in."""
+    is 03's 项目支出, which bounds the figures of 12; `profile` the template it is printed in;
+    `title_unit` the unit its title's cell printed, if it did."""
     reader = _Reader(
         file,
         section,
         SectionResult(section.table_no),
         project_spending=project_spending,
         profile=profile,
+        title_unit=title_unit,
     )
-    READERS[section.table_no](reader)
+    printed = profile.table(section.table_no)
+    if printed is not None and printed.reader is not None:
+        TEMPLATE_READERS[printed.reader](reader)
+    else:
+        READERS[section.table_no](reader)
     return reader.result

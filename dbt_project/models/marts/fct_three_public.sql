@@ -6,6 +6,13 @@ three_public as (
     select * from {{ ref('stg_three_public') }}
 ),
 
+-- Jiangsu prints 机关运行经费 as a table of its own (17), not beside 三公: its 合计.
+agency_operation as (
+    select document_id, amount
+    from {{ ref('stg_table_totals') }}
+    where table_no = '17' and column_key = 'amount'
+),
+
 final as (
     select
         documents.fiscal_year,
@@ -17,11 +24,15 @@ final as (
         three_public.vehicles_total,
         three_public.vehicle_purchase,
         three_public.vehicle_operation,
-        three_public.agency_operation,
+        coalesce(three_public.agency_operation, agency_operation.amount) as agency_operation,
+        three_public.meetings,
+        three_public.training,
+        three_public.grand_total,
         three_public.source_line,
         three_public.source_page
     from three_public
     inner join documents on three_public.document_id = documents.document_id
+    left join agency_operation on three_public.document_id = agency_operation.document_id
 )
 
 select * from final

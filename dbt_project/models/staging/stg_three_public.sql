@@ -12,6 +12,9 @@ renamed as (
         vehicle_purchase,
         vehicle_operation,
         agency_operation,
+        meetings,
+        training,
+        grand_total,
         source_line,
         source_page
     from source

@@ -1,0 +1,547 @@
+"""The Jiangsu template: three provincial offices' published budgets, 2017-2019, in the marts.
+
+Each department-year is published as a PDF of tables (…表, …表格, …公开表) and, for most, a
+PDF of text (…文件, …部门预算); 人大办公厅 binds the tables into the text in 2017 and 2018.
+Figures asserted are the ones the PDFs print, in 万元 as printed (page numbers are the PDF's
+own, as `source_page` records them). The real documents are not part of the repository: the
+tests that read them skip, saying so, where `../shared/real-documents` is absent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+import duckdb
+import pytest
+from conftest import CliRun, rows, run_cli
+
+from orchestration.parsing import parse_document
+from orchestration.parsing.templates import JIANGSU, Template, match_profile, normalise
+from orchestration.settings import PROJECT_ROOT
+
+REAL = PROJECT_ROOT.parent / "shared" / "real-documents"
+JIANGSU_BUDGETS = REAL / "jiangsu" / "budget"
+
+real_documents = pytest.mark.skipif(
+    not JIANGSU_BUDGETS.is_dir(),
+    reason=f"the real published documents are not here ({REAL}); they are not part of the "
+    "repository",
+)
+
+PARTY = "江苏省委办公厅"
+CPPCC = "江苏省政协办公厅"
+CONGRESS = "江苏省人大办公厅"
+
+# (office folder, file) by document id, the office in the file name: `<year>/<office>-<file>`.
+TABLES = {
+    2017: {
+        PARTY: "江苏省委办公厅2017年预算公开表格.pdf",
+        CPPCC: "2017年度部门预算公开表.pdf",
+        CONGRESS: "江苏省人大办公厅2017年度预算公开.pdf",  # tables bound into the text
+    },
+    2018: {
+        PARTY: "江苏省委办公厅2018年度部门预算公开表.pdf",
+        CPPCC: "江苏省政协办公厅2018度部门预算公开表.pdf",
+        CONGRESS: "省人大办公厅2018预算公开.pdf",  # tables bound into the text
+    },
+    2019: {
+        PARTY: "江苏省委办公厅2019年度部门预算公开表格.pdf",
+        CPPCC: "江苏省政协办公厅2019年预算公开表.pdf",
+        CONGRESS: "江苏省人大常委会办公厅2019年部门预算公开表.pdf",
+    },
+}
+# The text beside the tables: no ruled table on any page (measured with pdfplumber).
+TEXTS = {
+    2017: {
+        PARTY: "江苏省委办公厅2017年部门预算.pdf",
+        CPPCC: "江苏省政协办公厅2017年度部门预算.pdf",
+    },
+    2018: {
+        PARTY: "江苏省委办公厅2018年度部门预算公开文件.pdf",
+        CPPCC: "江苏省政协办公厅2018年度部门预算.pdf",
+    },
+    2019: {
+        PARTY: "江苏省委办公厅2019年度部门预算公开文件.pdf",
+        CPPCC: "江苏省政协办公厅2019年度部门预算.pdf",
+        CONGRESS: "江苏省人大常委会2019年度部门预算公开.pdf",
+    },
+}
+
+
+def document_id(year: int, office: str, name: str) -> str:
+    return f"{year}/{office}-{name}"
+
+
+def tables_id(year: int, office: str) -> str:
+    return document_id(year, office, TABLES[year][office])
+
+
+# The department as each 部门 line prints it. 省委办公厅 prints its full name in 2017 and the
+# short one from 2018 (p.1 of each: «部门：中国共产党江苏省委员会办公厅», and from 2018
+# «部门：中共江苏省委办公厅»); the build is given that as a rename, so its years compare.
+PARTY_2017 = "中国共产党江苏省委员会办公厅"
+PARTY_NAME = "中共江苏省委办公厅"
+DEPARTMENTS = {
+    (2017, PARTY): PARTY_2017,
+    (2018, PARTY): PARTY_NAME,
+    (2019, PARTY): PARTY_NAME,
+    **{(year, CPPCC): "江苏省政协办公厅" for year in TABLES},
+    **{(year, CONGRESS): "江苏省人大常委会办公厅" for year in TABLES},
+}
+RENAMES = (
+    "old_name,new_name,effective_year,note\n"
+    f"{PARTY_2017},{PARTY_NAME},2018,the same office: its full name in 2017\n"
+)
+
+
+@pytest.fixture(scope="session")
+def jiangsu_build(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """Every Jiangsu PDF, tables and texts, built once by the real CLI."""
+    if not JIANGSU_BUDGETS.is_dir():
+        pytest.skip(f"the real published documents are not here ({REAL})")
+    root = tmp_path_factory.mktemp("jiangsu")
+    raw = root / "raw"
+    for documents in (TABLES, TEXTS):
+        for year, offices in documents.items():
+            for office, name in offices.items():
+                target = raw / document_id(year, office, name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(JIANGSU_BUDGETS / office / name, target)
+    renames = root / "renames.csv"
+    renames.write_text(RENAMES, encoding="utf-8")
+    return run_cli(raw, root / "warehouse.duckdb", "--department-renames", str(renames))
+
+
+@pytest.fixture
+def marts(jiangsu_build: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(jiangsu_build.warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+@real_documents
+def test_the_tables_publish_and_the_texts_are_companions(
+    jiangsu_build: CliRun, marts: duckdb.DuckDBPyConnection
+) -> None:
+    assert jiangsu_build.returncode == 0, jiangsu_build.stdout + jiangsu_build.stderr
+    documents = {
+        row[0]: row[1:]
+        for row in rows(
+            marts,
+            "select document_id, status, template, fiscal_year, department_name "
+            "from marts.dim_document",
+        )
+    }
+    for year, offices in TABLES.items():
+        for office in offices:
+            assert documents[tables_id(year, office)] == (
+                "published",
+                "jiangsu",
+                year,
+                DEPARTMENTS[year, office],
+            )
+    for year, offices in TEXTS.items():
+        for office, name in offices.items():
+            # Not a second budget of the same department and year: no template, no figures.
+            assert documents[document_id(year, office, name)] == ("companion", None, None, None)
+    assert len(documents) == sum(len(o) for o in TABLES.values()) + sum(
+        len(o) for o in TEXTS.values()
+    )
+
+
+@real_documents
+def test_a_text_beside_the_tables_withdraws_nothing(marts: duckdb.DuckDBPyConnection) -> None:
+    # Two files of one department-year would be a conflict withdrawing both
+    # (orchestration/warehouse/promote.py): the text PDFs are companions, so none is raised,
+    # and each department-year has exactly its tables in the marts.
+    assert rows(marts, "select count(*) from marts.data_quality where check_name = 'conflict'") == [
+        (0,)
+    ]
+    published = rows(
+        marts,
+        "select fiscal_year, count(*) from marts.dim_document where status = 'published' "
+        "group by all order by all",
+    )
+    assert published == [(2017, 3), (2018, 3), (2019, 3)]
+    for year, offices in TEXTS.items():
+        for office, name in offices.items():
+            assert rows(
+                marts,
+                "select count(*) from marts.fct_general_budget_expenditure where document_id = ?",
+                [document_id(year, office, name)],
+            ) == [(0,)]
+
+
+# 支出预算总表 (03) prints one line: 合计, 基本支出, 项目支出, 单位预留机动经费 (结转下年资金
+# blank in all nine), and 一般公共预算支出预算表 (05) its 合计 above the codes.
+EXPENDITURE_TOTALS = [
+    # 省委 2017 p.3 «20,849.45 9,964.07 10,688.66 196.72»; p.8 (05) «合计 20,702.25»
+    (2017, PARTY, ("20,849.45", "9,964.07", "10,688.66", "196.72"), 3, "20,702.25", 8),
+    # 省委 2018 p.5 «24,458.43 10,403.11 12,081.46 1,973.86»; p.9 «合计 24,458.43»
+    (2018, PARTY, ("24,458.43", "10,403.11", "12,081.46", "1,973.86"), 5, "24,458.43", 9),
+    # 省委 2019 p.3 «27,664.22 11,700.63 13,025.38 2,938.21»; p.7 «合计 27,664.22»
+    (2019, PARTY, ("27,664.22", "11,700.63", "13,025.38", "2,938.21"), 3, "27,664.22", 7),
+    # 政协 2017 p.3 «9,146.79 5,916.27 3,123.68 106.84»; p.8 «合计 9,066.79»
+    (2017, CPPCC, ("9,146.79", "5,916.27", "3,123.68", "106.84"), 3, "9,066.79", 8),
+    # 政协 2018 p.3 «10,150.48 5,678.17 3,314.68 1,157.63»; p.7 «合计 10,070.48»
+    (2018, CPPCC, ("10,150.48", "5,678.17", "3,314.68", "1,157.63"), 3, "10,070.48", 7),
+    # 政协 2019 p.3 «13,377.11 6,522.75 4,968.34 1,886.02»; p.7 «合计 13,297.11»
+    (2019, CPPCC, ("13,377.11", "6,522.75", "4,968.34", "1,886.02"), 3, "13,297.11", 7),
+    # 人大 2017 p.10 «13,649.07 7,666.68 5,853.96 128.43»; p.16 «合计 13,649.07»
+    (2017, CONGRESS, ("13,649.07", "7,666.68", "5,853.96", "128.43"), 10, "13,649.07", 16),
+    # 人大 2018 p.10 «15897.44 7877.76 6333.96 1685.72»; p.13 «合计 15,897.44»
+    (2018, CONGRESS, ("15897.44", "7877.76", "6333.96", "1685.72"), 10, "15,897.44", 13),
+    # 人大 2019 p.3 «18,330.37 9,312.90 6,459.58 2,557.89»; p.7 «合计 18,330.37»
+    (2019, CONGRESS, ("18,330.37", "9,312.90", "6,459.58", "2,557.89"), 3, "18,330.37", 7),
+]
+
+
+def wan(printed: str) -> Decimal:
+    """A printed 万元 figure, exactly."""
+    return Decimal(printed.replace(",", ""))
+
+
+@real_documents
+@pytest.mark.parametrize(
+    ("year", "office", "printed", "page", "general", "general_page"), EXPENDITURE_TOTALS
+)
+def test_expenditure_totals_equal_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection,
+    year: int,
+    office: str,
+    printed: tuple[str, str, str, str],
+    page: int,
+    general: str,
+    general_page: int,
+) -> None:
+    document = tables_id(year, office)
+    totals = {
+        row[0]: row[1:]
+        for row in rows(
+            marts,
+            "select column_key, amount, source_page from marts.fct_table_totals "
+            "where document_id = ? and table_no = '03'",
+            [document],
+        )
+    }
+    keys = ("total", "basic", "project", "unit_reserve")
+    assert {key: totals[key] for key in keys} == {
+        key: (wan(figure), page) for key, figure in zip(keys, printed, strict=True)
+    }
+    assert totals["carryover"] == (None, page)
+    # 03 prints no row per code: fct_expenditure has none of Jiangsu's.
+    assert rows(
+        marts, "select count(*) from marts.fct_expenditure where document_id = ?", [document]
+    ) == [(0,)]
+    [(general_total, pages)] = rows(
+        marts,
+        "select sum(total), list(distinct first_source_page order by first_source_page) "
+        "from marts.fct_general_budget_expenditure where document_id = ?",
+        [document],
+    )
+    assert general_total == wan(general)
+    assert general_page in pages
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '05' and column_key = 'total'",
+        [document],
+    ) == [(wan(general), general_page)]
+
+
+# 类 rows of 一般公共预算支出预算表 (05), as printed: 201 一般公共服务支出, 208 社会保障和就业支出,
+# 221 住房保障支出 (the only three categories each office budgets).
+CATEGORIES = {
+    # 省委 2017 p.8: «201 一般公共服务支出 16,845.17», «208 … 2,000.39», «221 … 1,856.69»
+    (2017, PARTY): ("16,845.17", "2,000.39", "1,856.69"),
+    # 省委 2018 p.9: 20,153.75, 1,289.52, 3,015.16
+    (2018, PARTY): ("20,153.75", "1,289.52", "3,015.16"),
+    # 省委 2019 p.7: 22,395.50, 1,374.63, 3,894.09
+    (2019, PARTY): ("22,395.50", "1,374.63", "3,894.09"),
+    # 政协 2017 p.8: 6,463.55, 1,509.72, 1,093.52
+    (2017, CPPCC): ("6,463.55", "1,509.72", "1,093.52"),
+    # 政协 2018 p.7: 7,747.46, 823.76, 1,499.26
+    (2018, CPPCC): ("7,747.46", "823.76", "1,499.26"),
+    # 政协 2019 p.7: 10,191.56, 858.51, 2,247.04
+    (2019, CPPCC): ("10,191.56", "858.51", "2,247.04"),
+    # 人大 2017 p.16: 10,528.33, 1,608.51; p.17: 1,512.23
+    (2017, CONGRESS): ("10,528.33", "1,608.51", "1,512.23"),
+    # 人大 2018 p.13: 12,706.28, 1,068.78, 2,122.38
+    (2018, CONGRESS): ("12,706.28", "1,068.78", "2,122.38"),
+    # 人大 2019 p.7: 13,907.78, 1,121.39, 3,301.20
+    (2019, CONGRESS): ("13,907.78", "1,121.39", "3,301.20"),
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(CATEGORIES))
+def test_category_rows_equal_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    found = dict(
+        rows(
+            marts,
+            "select left(function_code, 3), sum(total) from marts.fct_general_budget_expenditure "
+            "where document_id = ? group by all",
+            [tables_id(year, office)],
+        )
+    )
+    assert found == {
+        category: wan(figure)
+        for category, figure in zip(("201", "208", "221"), CATEGORIES[year, office], strict=True)
+    }
+
+
+# “三公”经费、会议费、培训费支出预算表 (09), one line: 合计 (三公, 会议费 and 培训费), 三公 小计,
+# 因公出国（境）费, 公务用车 小计, 购置费, 运行维护费, 公务接待费, 会议费, 培训费; «-» a blank
+# cell (0 in the tests).
+THREE_PUBLIC = [
+    # 省委 2017 p.11 «1,467.70 509.20 70.00 411.20 (blank) 411.20 28.00 933.50 25.00»
+    (2017, PARTY, "1,467.70 509.20 70.00 411.20 - 411.20 28.00 933.50 25.00", 11),
+    # 省委 2018 p.11 «1,471.70 508.20 70.00 411.20 (blank) 411.20 27.00 933.50 30.00»
+    (2018, PARTY, "1,471.70 508.20 70.00 411.20 - 411.20 27.00 933.50 30.00", 11),
+    # 省委 2019 p.9 «1,471.70 508.20 70.00 411.20 (blank) 411.20 27.00 933.50 30.00»
+    (2019, PARTY, "1,471.70 508.20 70.00 411.20 - 411.20 27.00 933.50 30.00", 9),
+    # 政协 2017 p.11 «1,852.32 676.10 76.00 156.60 (blank) 156.60 443.50 1,094.62 81.60»
+    (2017, CPPCC, "1,852.32 676.10 76.00 156.60 - 156.60 443.50 1,094.62 81.60", 11),
+    # 政协 2018 p.9 «1,656.86 675.10 106.00 156.60 (blank) 156.60 412.50 884.16 97.60»
+    (2018, CPPCC, "1,656.86 675.10 106.00 156.60 - 156.60 412.50 884.16 97.60", 9),
+    # 政协 2019 p.9 «2,224.43 660.10 106.00 156.60 (blank) 156.60 397.50 1,282.56 281.77»
+    (2019, CPPCC, "2,224.43 660.10 106.00 156.60 - 156.60 397.50 1,282.56 281.77", 9),
+    # 人大 2017 p.20 «2,542.60 833.60 222.50 183.60 0 183.60 427.50 1,305.25 403.75»
+    (2017, CONGRESS, "2,542.60 833.60 222.50 183.60 0 183.60 427.50 1,305.25 403.75", 20),
+    # 人大 2018 p.15 «2542.60 833.60 222.50 183.60 (blank) 183.60 427.50 1305.25 403.75»: the
+    # same figures as 2017's
+    (2018, CONGRESS, "2542.60 833.60 222.50 183.60 - 183.60 427.50 1305.25 403.75", 15),
+    # 人大 2019 p.9 «2,600.71 767.60 199.25 183.60 (blank) 183.60 384.75 1,469.73 363.38»
+    (2019, CONGRESS, "2,600.71 767.60 199.25 183.60 - 183.60 384.75 1,469.73 363.38", 9),
+]
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office", "printed", "page"), THREE_PUBLIC)
+def test_three_public_meetings_and_training_equal_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection,
+    year: int,
+    office: str,
+    printed: str,
+    page: int,
+) -> None:
+    [row] = rows(
+        marts,
+        "select grand_total, total, outbound_travel, vehicles_total, vehicle_purchase, "
+        "vehicle_operation, reception, meetings, training, agency_operation, source_page "
+        "from marts.fct_three_public where document_id = ?",
+        [tables_id(year, office)],
+    )
+    assert tuple(value or Decimal(0) for value in row[:9]) == tuple(
+        Decimal(0) if figure == "-" else wan(figure) for figure in printed.split()
+    )
+    # 机关运行经费 is a table of its own in Jiangsu: its 合计 (AGENCY_OPERATION).
+    assert row[9:] == (wan(AGENCY_OPERATION[year, office][0]), page)
+
+
+# 一般公共预算机关运行经费支出预算表 (17): its 合计 and page.
+AGENCY_OPERATION = {
+    (2017, PARTY): ("10,101.76", 10),  # p.10 «合计 10,101.76»
+    (2018, PARTY): ("2,094.58", 13),  # p.13 «合计 2,094.58»
+    (2019, PARTY): ("2,232.91", 11),  # p.11 «合 计 2,232.91»
+    (2017, CPPCC): ("3,348.98", 10),  # p.10 «合计 3,348.98»
+    (2018, CPPCC): ("1,115.85", 11),  # p.11 «合计 1,115.85»
+    (2019, CPPCC): ("1,130.74", 11),  # p.11 «合计 1,130.74»
+    (2017, CONGRESS): ("5,619.31", 19),  # p.19 «合计 5,619.31»
+    (2018, CONGRESS): ("1579.38", 16),  # p.16 «合计 1579.38»
+    (2019, CONGRESS): ("1,642.08", 11),  # p.11 «合计 1,642.08»
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(AGENCY_OPERATION))
+def test_agency_operation_items_add_up_to_the_printed_total(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    document = tables_id(year, office)
+    total, page = AGENCY_OPERATION[year, office]
+    [(summed, pages, parents)] = rows(
+        marts,
+        "select sum(amount), list(distinct source_page), count(*) filter (where length("
+        "econ_code) <> 5) from marts.fct_agency_operation where document_id = ?",
+        [document],
+    )
+    # Items only: the 302 and 310 rows above them are not counted again.
+    assert (summed, parents) == (wan(total), 0)
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '17'",
+        [document],
+    ) == [(wan(total), page)]
+
+
+# 政府采购预算表 (10) by 采购品目大类: 合计, «一、货物A» and «三、服务C» (no 工程 in any of the
+# nine), with the page of 合计.
+PROCUREMENT = {
+    (2017, PARTY): ("1,774.70", "496.20", "1,278.50", 12),  # p.12; 服务C on p.13
+    (2018, PARTY): ("1,449.50", "90.00", "1,359.50", 14),  # p.14
+    (2019, PARTY): ("1,422.50", "84.00", "1,338.50", 12),  # p.12
+    (2017, CPPCC): ("1,271.22", "259.32", "1,011.90", 12),  # p.12
+    (2018, CPPCC): ("1,281.76", "355.67", "926.09", 12),  # p.12
+    (2019, CPPCC): ("1,624.42", "350.00", "1,274.42", 12),  # p.12
+    (2017, CONGRESS): ("2,247.85", "59.00", "2,188.85", 20),  # p.20; 服务C on p.21
+    (2018, CONGRESS): ("2,064.25", "59.00", "2,005.25", 17),  # p.17
+    (2019, CONGRESS): ("2,416.43", "233.10", "2,183.33", 12),  # p.12
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(PROCUREMENT))
+def test_procurement_by_category_equals_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    document = tables_id(year, office)
+    total, goods, services, page = PROCUREMENT[year, office]
+    assert rows(
+        marts,
+        "select category_code, category_name, amount from marts.fct_procurement "
+        "where document_id = ? order by category_code",
+        [document],
+    ) == [("A", "货物", wan(goods)), ("C", "服务", wan(services))]
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '10'",
+        [document],
+    ) == [(wan(total), page)]
+
+
+def expected_change(amount: str, prior: str) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(amount, prior, change, change_pct) from two printed figures: the percentage rounded
+    half away from zero to 2 decimals, as README's "Comparing years" states."""
+    now, before = wan(amount), wan(prior)
+    change = now - before
+    pct = (change / before * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return now, before, change, pct
+
+
+@real_documents
+@pytest.mark.parametrize("office", [PARTY, CPPCC, CONGRESS])
+@pytest.mark.parametrize("year", [2018, 2019])
+def test_year_over_year_follows_from_the_printed_categories(
+    marts: duckdb.DuckDBPyConnection, office: str, year: int
+) -> None:
+    # The general public budget (05) by category, each year against the one before, from
+    # the printed 类 rows of CATEGORIES (pages there). Jiangsu's 03 prints no codes, so it
+    # has no all_funds rows.
+    department = DEPARTMENTS[year, office]
+    found = {
+        row[0]: row[1:]
+        for row in rows(
+            marts,
+            "select function_code, amount, prior_amount, change, change_pct, status "
+            "from marts.yoy_function where department_name = ? and fiscal_year = ? "
+            "and fund_scope = 'general_public_budget' and level = 'category'",
+            [department, year],
+        )
+    }
+    current, prior = CATEGORIES[year, office], CATEGORIES[year - 1, office]
+    assert found == {
+        category: (*expected_change(amount, before), "continuing")
+        for category, amount, before in zip(("201", "208", "221"), current, prior, strict=True)
+    }
+    assert rows(
+        marts,
+        "select count(*) from marts.yoy_function where department_name = ? "
+        "and fiscal_year = ? and fund_scope = 'all_funds'",
+        [department, year],
+    ) == [(0,)]
+
+
+@real_documents
+def test_a_table_printed_twice_but_not_read_is_a_warning(marts: duckdb.DuckDBPyConnection) -> None:
+    # 人大 2017 prints 财政拨款基本支出预算表 on p.11 and again from p.12, and 财政拨款政府性基金
+    # 支出预算表 on p.11 and p.15: tables the profile does not read, so nothing of either
+    # printing reaches the marts, and the document publishes with a warning for each.
+    found = rows(
+        marts,
+        "select table_no, source_line, outcome, message from marts.data_quality "
+        "where document_id = ? and message like '%appears twice%' order by table_no",
+        [tables_id(2017, CONGRESS)],
+    )
+    assert [row[:3] for row in found] == [("07", 154, "warning"), ("16", 124, "warning")]
+    assert "page 15" in found[0][3] and "page 12" in found[1][3]
+
+
+# --- the profile alone, on lines in the extracted layout (no PDF needed) -------------------
+
+JIANGSU_LINES = [
+    "公开03表",
+    "支出预算总表",
+    "部门：中国共产党江苏省委员会办",
+    "单位：万元",
+    "公厅",
+    "合计\t基本支出\t项目支出\t单位预留机动经费\t结转下年资金",
+    "30.00\t10.00\t15.00\t5.00\t",
+    "",
+    "一般公共预算支出预算表（功能科目）部门：中国共产党江苏省委员会办公厅 单位：万元\t\t",
+    "功能科目编码\t功能科目名称\t金额",
+    "合计\t\t30.00",
+    "201\t一般公共服务支出\t30.00",
+    "20131\t党委办公厅（室）及相关机构事务\t30.00",
+    "2013101\t行政运行\t20.00",
+    "2013102\t一般行政管理事务\t10.00",
+    "7",
+    "",
+    "“三公”经费、会议费、培训费支出预算",
+    "表",
+    "部门：\t中国共产党江苏省委员会办公厅\t\t\t单位：万元",
+]
+
+
+def test_titles_department_lines_and_layout_lines_are_recognised() -> None:
+    assert match_profile(JIANGSU_LINES) is JIANGSU
+    normalised = normalise(JIANGSU_LINES, JIANGSU)
+    # The department line wrapped in its cell («…委员会办» / «公厅») is the full name.
+    assert normalised.department_name == "中国共产党江苏省委员会办公厅"
+    # No title prints a year: the profile takes the folder's (parse_document).
+    assert normalised.fiscal_year is None
+    assert normalised.lines[:4] == ["", "预算03表 支出总表", "", "单位：万元"]
+    # A title that carries its department and unit in its own cell: the unit is its table's.
+    assert normalised.lines[8] == "预算05表 一般公共预算支出表"
+    assert normalised.title_units == {9: "万元"}
+    # The page number closing a page, and the second line of a wrapped title, are layout.
+    assert normalised.lines[15] == ""
+    assert normalised.lines[17:20] == ["预算09表 财政拨款“三公”经费支出表", "", "金额单位：万元"]
+
+
+def test_only_item_rows_are_kept_and_the_year_is_the_folders() -> None:
+    text = "\n".join(JIANGSU_LINES[:17]) + "\n"
+    document = parse_document(
+        text.encode(), document_id="2018/x.txt", source_file="2018/x.txt", folder_year=2018
+    )
+    assert document.template == Template.JIANGSU
+    assert (document.fiscal_year, document.department_name) == (
+        2018,
+        "中国共产党江苏省委员会办公厅",
+    )
+    general = document.frames["general_budget_expenditure"]
+    # 201 and 20131 are printed parents of 2013101 and 2013102: kept as printed codes only.
+    assert general["function_code"].to_list() == ["2013101", "2013102"]
+    assert general["total"].to_list() == [Decimal("20"), Decimal("10")]
+    totals = {
+        (row["table_no"], row["column_key"]): row["amount"]
+        for row in document.frames["table_totals"].to_dicts()
+    }
+    assert totals[("03", "unit_reserve")] == Decimal("5")
+    assert totals[("05", "total")] == Decimal("30")
+    assert sorted(document.frames["printed_codes"]["code"].to_list()) == ["201", "20131"]
+
+
+def test_without_a_year_folder_the_year_is_unknown_and_said_so() -> None:
+    text = "\n".join(JIANGSU_LINES[:17]) + "\n"
+    document = parse_document(text.encode(), document_id="x.txt", source_file="x.txt")
+    assert document.fiscal_year is None
+    [issue] = [i for i in document.issues if "one year" in i.message]
+    assert issue.rejects
+    assert "data/raw/<year>/" in issue.message
