@@ -121,7 +121,8 @@ class Build:
 _STEP = re.compile(r"^  ✓ (?P<step>\w+) \((?P<seconds>[\d.]+) s\)$", re.MULTILINE)
 _STEP_NAMES = {
     "raw_documents": "read",
-    "document_gates": "gates",
+    "document_gate": "gates",
+    "gate_verdicts": "verdict checks",
     "accepted_documents": "accept",
     "budget_dbt_models": "dbt",
     "published_warehouse": "publish",

@@ -149,6 +149,7 @@ def _reference_names(file: str, kind: str | None = None) -> dict[str, str]:
 
 
 def final_accounts_text(accounts: FinalAccounts) -> str:
+    """The whole 决算, its tables in the 样张's order, a page each."""
     pages = [
         [f"{accounts.department}{accounts.year}年度部门决算表", *_summary(accounts)],
         _revenue(accounts),
