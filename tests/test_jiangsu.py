@@ -380,6 +380,44 @@ def test_agency_operation_items_add_up_to_the_printed_total(
     ) == [(wan(total), page)]
 
 
+# 财政拨款支出预算表（功能科目） (15): 合计 and 201 一般公共服务支出, with the page. No office
+# has government funds in these years, so they equal 05's (CATEGORIES) figure for figure.
+APPROPRIATION = {
+    (2017, PARTY): ("20,702.25", "16,845.17", 5),  # p.5 «合计 20,702.25», «201 … 16,845.17»
+    (2018, PARTY): ("24,458.43", "20,153.75", 7),  # p.7
+    (2019, PARTY): ("27,664.22", "22,395.50", 5),  # p.5
+    (2017, CPPCC): ("9,066.79", "6,463.55", 5),  # p.5
+    (2018, CPPCC): ("10,070.48", "7,747.46", 5),  # p.5
+    (2019, CPPCC): ("13,297.11", "10,191.56", 5),  # p.5
+    (2017, CONGRESS): ("13,649.07", "10,528.33", 11),  # p.11
+    (2018, CONGRESS): ("15,897.44", "12,706.28", 11),  # p.11
+    (2019, CONGRESS): ("18,330.37", "13,907.78", 5),  # p.5
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(APPROPRIATION))
+def test_appropriation_by_function_equals_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    document = tables_id(year, office)
+    total, general_services, page = APPROPRIATION[year, office]
+    [(summed, category, parents)] = rows(
+        marts,
+        "select sum(total), sum(total) filter (where function_code like '201%'), "
+        "count(*) filter (where length(function_code) <> 7) "
+        "from marts.fct_appropriation_expenditure where document_id = ?",
+        [document],
+    )
+    assert (summed, category, parents) == (wan(total), wan(general_services), 0)
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '15'",
+        [document],
+    ) == [(wan(total), page)]
+
+
 # 政府采购预算表 (10) by 采购品目大类: 合计, «一、货物A» and «三、服务C» (no 工程 in any of the
 # nine), with the page of 合计.
 PROCUREMENT = {
