@@ -583,3 +583,87 @@ def test_without_a_year_folder_the_year_is_unknown_and_said_so() -> None:
     [issue] = [i for i in document.issues if "one year" in i.message]
     assert issue.rejects
     assert "data/raw/<year>/" in issue.message
+
+
+def _jiangsu_text(basic_in_03: str, meetings: str) -> str:
+    """A small document in Jiangsu's layout (the real ones' titles, 部门 lines and headers):
+    03 合计 30.00 with 10.00 基本支出 given, 15.00 项目支出 and 5.00 单位预留机动经费; 09 合计
+    4.00 with 三公 1.00, 培训费 1.00 and 会议费 given."""
+    department = "部门：江苏省某厅 单位：万元"
+    lines = ["收支预算总表", department, "收入合计\t30.00\t支出合计\t30.00", ""]
+    lines += ["收入预算总表", department, "收入总计\t\t30.00", ""]
+    lines += [
+        "支出预算总表",
+        department,
+        "合计\t基本支出\t项目支出\t单位预留机动经费\t结转下年资金",
+        f"30.00\t{basic_in_03}\t15.00\t5.00\t",
+        "",
+    ]
+    lines += ["财政拨款收支预算总表", department, "收入合计\t30.00\t支出合计\t30.00", ""]
+    lines += [
+        "一般公共预算支出预算表（功能科目）",
+        department,
+        "功能科目编码\t功能科目名称\t金额",
+        "合计\t\t30.00",
+        "201\t一般公共服务支出\t30.00",
+        "20131\t党委办公厅（室）及相关机构事务\t30.00",
+        "2013101\t行政运行\t30.00",
+        "",
+        "一般公共预算基本支出预算表（经济科目）",
+        department,
+        "科目编码\t科目名称\t金额",
+        "合计\t\t10.00",
+        "301\t工资福利支出\t10.00",
+        "30101\t基本工资\t10.00",
+        "",
+        "“三公”经费、会议费、培训费支出预算表",
+        "部门：江苏省某厅\t\t\t\t\t\t单位：万元\t\t",
+        "合计\t“三公”经费\t\t\t\t\t\t会议费\t培训费",
+        "\t小计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t\t",
+        "\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t",
+        f"4.00\t1.00\t\t\t\t\t1.00\t{meetings}\t1.00",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_jiangsu_identities_reject_a_difference_naming_the_line(tmp_path) -> None:
+    from orchestration.quality.gate import gate_documents
+    from orchestration.warehouse.database import connect, ensure_schema
+    from orchestration.warehouse.discovery import DocumentFile
+    from orchestration.warehouse.load import read_file, store_documents
+
+    documents = {
+        "good": _jiangsu_text("10.00", "2.00"),
+        "totals": _jiangsu_text("11.00", "2.00"),
+        "meetings": _jiangsu_text("10.00", "2.50"),
+    }
+    files = [
+        (DocumentFile(f"2019/{name}.txt", tmp_path / f"{name}.txt", 2019), text.encode())
+        for name, text in documents.items()
+    ]
+    with connect(tmp_path / "work.duckdb") as con:
+        ensure_schema(con)
+        store_documents(con, [read_file(file, data) for file, data in files], run_id="t")
+        gate_documents(con, [file.document_id for file, _ in files], run_id="t", data_docs_dir=None)
+        verdicts = dict(rows(con, "select document_id, status from raw.document_verdicts"))
+        failed = rows(
+            con,
+            "select document_id, identity, source_line, message "
+            "from raw.check_results where not success and rejects order by document_id",
+        )
+    assert verdicts == {
+        "2019/good.txt": "published",
+        "2019/totals.txt": "rejected",
+        "2019/meetings.txt": "rejected",
+    }
+    [(meetings_id, meetings_identity, meetings_line, meetings_message), totals] = failed
+    # 09 合计 (line 38) prints 4.00 against 三公 1.00 + 会议费 2.50 + 培训费 1.00 = 4.50.
+    assert (meetings_id, meetings_identity, meetings_line) == (
+        "2019/meetings.txt",
+        "09.meetings_training",
+        38,
+    )
+    assert "4.000000" in meetings_message and "4.500000" in meetings_message
+    # 03 合计 (line 12) prints 30.00 against 11.00 + 15.00 + 5.00 = 31.00.
+    assert totals[:3] == ("2019/totals.txt", "03.basic_project_reserve", 12)
+    assert "30.000000" in totals[3] and "31.000000" in totals[3]
