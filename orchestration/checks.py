@@ -71,6 +71,13 @@ PROPERTIES = (
         "(expectations/performance.yml).",
     ),
     GateProperty(
+        "explanations_agree_with_tables",
+        ("narrative",),
+        "Warnings only: each figure the explanation sentences state (编制说明, 决算情况说明) "
+        "equals the table figure at the sentence's precision, and each stated execution "
+        "rate its 决算 / 预算 (expectations/narrative.yml).",
+    ),
+    GateProperty(
         "one_file_per_department_year",
         (GateCheck.CONFLICT.value,),
         "No two files of the raw folder are for the same fiscal year and department.",

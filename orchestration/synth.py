@@ -7,7 +7,15 @@ that start or stop); 05 is the general-public-budget share of 03 by code, split 
 rows; 06 breaks 05's basic spending down by economic code; revenue is solved so that 01, 02
 and 04 balance; 09 to 11 are scaled; 13's funding block follows from 03 and 05; 12 and 14 are
 the seed's text. Older years print Beijing's 7-digit economic items as their 5-digit parents
-and categories under their former names. The output never goes into data/raw.
+and categories under their former names.
+
+A budget's final accounts (决算) are generated from the same model: each 项 of 03 and 05 spent
+at a rate of its own (basic spending 93-100 %, projects 85.5-100 %), rounded to the 0.01 万元
+a 决算 prints, never above the budget; 基本支出决算表 shares the general public budget's basic
+spending over the budget's economic codes; the 三公 table's 预算数 is the budget's own 09 table
+and each 决算数 55-100 % of it. They are printed by orchestration/synth_final_accounts.py. A 决算
+is published the year after its budget, so a corpus has the 决算 of every year but its last.
+The output never goes into data/raw.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -25,10 +34,21 @@ from orchestration.parsing.layout import split_sections
 from orchestration.parsing.text import split_lines
 from orchestration.parsing.vocabulary import function_category_code
 from orchestration.settings import PROJECT_ROOT
+from orchestration.synth_final_accounts import (
+    ORDINALS,
+    EconomicLine,
+    FinalAccounts,
+    SpentItem,
+    ThreePublicFigures,
+    final_accounts_text,
+)
 
 SEED_PATH = PROJECT_ROOT / "data" / "raw" / "2026" / "北京市人力资源和社会保障局.txt"
 SEED_DEPARTMENT = "北京市人力资源和社会保障局"
 FEN = 1_000_000  # fen per 万元
+CENT = FEN // 100  # fen per 0.01 万元, the last digit a 决算 prints
+# A department's 决算 sits beside its budget of the same year: <year>/<department>决算.txt.
+FINAL_ACCOUNTS_SUFFIX = "决算.txt"
 # Categories renamed in 2019; earlier years print their former names.
 FORMER_CATEGORY_NAMES = {
     "卫生健康支出": "医疗卫生与计划生育支出",
@@ -58,7 +78,7 @@ class Template:
     services: tuple[dict[str, object], ...]
 
 
-def _fen(value: Decimal | None) -> int:
+def fen(value: Decimal | None) -> int:
     return int((value or Decimal(0)) * FEN)
 
 
@@ -82,11 +102,12 @@ def template() -> Template:
     )
 
 
-def amount(fen: int) -> str:
-    """万元 as the seed prints it: thousands separators, six decimals; nothing for zero."""
-    if fen == 0:
+def amount(value: int) -> str:
+    """`value` fen as 万元, as the seed prints it: thousands separators, six decimals; nothing
+    for zero."""
+    if value == 0:
         return ""
-    return f"{fen // FEN:,}.{fen % FEN:06d}"
+    return f"{value // FEN:,}.{value % FEN:06d}"
 
 
 def split_exactly(total: int, weights: list[int]) -> list[int]:
@@ -143,18 +164,35 @@ def parse_years(text: str) -> tuple[int, int]:
 
 
 def write_corpus(
-    out: Path, department_count: int, first_year: int, last_year: int, seed: int
+    out: Path,
+    department_count: int,
+    first_year: int,
+    last_year: int,
+    seed: int,
+    *,
+    final_accounts: bool = True,
 ) -> list[Path]:
-    """Write department_count × years documents under out/<year>/<department>.txt."""
+    """Write department_count × years budgets under out/<year>/<department>.txt and, unless
+    `final_accounts` is false, the 决算 of every year but the last beside them
+    (out/<year>/<department>决算.txt): the last year's is not published yet."""
     paths = []
     for department in departments(department_count, seed):
         for year in range(first_year, last_year + 1):
-            text = document(department, year, first_year)
-            path = out / str(year) / f"{department.name}.txt"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8"))
-            paths.append(path)
+            texts = {f"{department.name}.txt": document(department, year, first_year)}
+            if final_accounts and year < last_year:
+                texts[final_accounts_file(department)] = final_accounts_document(
+                    department, year, first_year
+                )
+            for name, text in texts.items():
+                path = out / str(year) / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(text.encode("utf-8"))
+                paths.append(path)
     return paths
+
+
+def final_accounts_file(department: Department) -> str:
+    return f"{department.name}{FINAL_ACCOUNTS_SUFFIX}"
 
 
 def document(department: Department, year: int, first_year: int) -> str:
@@ -186,16 +224,13 @@ def document(department: Department, year: int, first_year: int) -> str:
         "total05": total05,
     }
     scale = department.size * growth
-    three_public = [
-        round(_fen(Decimal(v)) * scale * rng.uniform(0.9, 1.1))
-        for v in ("130.819050", "9.000000", "37.380000", "45.477000")
-    ]
+    three_public = three_public_budget(department, year, first_year)
     procurement = [
-        round(_fen(Decimal(v)) * scale * rng.uniform(0.8, 1.2))
+        round(fen(Decimal(v)) * scale * rng.uniform(0.8, 1.2))
         for v in ("1183.999945", "811.963150", "20548.434018")
     ]
     services = [
-        (s, round(_fen(s["amount"]) * scale * rng.uniform(0.8, 1.2)))
+        (s, round(fen(s["amount"]) * scale * rng.uniform(0.8, 1.2)))
         for s in seed.services
         if rng.random() < department.keep
     ]
@@ -220,6 +255,17 @@ def document(department: Department, year: int, first_year: int) -> str:
 
 
 # --- the model -----------------------------------------------------------------------------
+
+
+def three_public_budget(department: Department, year: int, first_year: int) -> list[int]:
+    """因公出国（境）, 公务接待, 公务用车购置 and 公务用车运行维护 of the budget's 09 table, in
+    whole 0.01 万元, so that the 决算's 预算数 (2 decimals) prints them unchanged."""
+    rng = random.Random(f"{department.rng_seed}:{year}:three_public")
+    scale = department.size * _year_factor(department, year, first_year, "department")
+    return [
+        round(fen(Decimal(v)) * scale * rng.uniform(0.9, 1.1) / CENT) * CENT
+        for v in ("130.819050", "9.000000", "37.380000", "45.477000")
+    ]
 
 
 def _year_factor(department: Department, year: int, first_year: int, key: str) -> float:
@@ -254,8 +300,8 @@ def _expenditure_rows(
                 **row,
                 "dept_econ_code": dept_code,
                 "dept_econ_name": dept_name,
-                "basic": round(_fen(row["basic"]) * factor),
-                "project": round(_fen(row["project"]) * factor),
+                "basic": round(fen(row["basic"]) * factor),
+                "project": round(fen(row["project"]) * factor),
             }
         )
     return rows
@@ -275,7 +321,7 @@ def _general_budget_rows(
     personnel_share = {}
     for row in template().general_budget:
         if row["basic"]:
-            personnel_share[row["function_code"]] = _fen(row["personnel"]) / _fen(row["basic"])
+            personnel_share[row["function_code"]] = fen(row["personnel"]) / fen(row["basic"])
     rows = []
     for code in sorted(by_code):
         basic03, project03 = by_code[code]
@@ -312,9 +358,7 @@ def _basic_rows(rows05: list[dict[str, object]], refined: bool) -> list[dict[str
     running = [r for r in seed_rows if not r["personnel"]]
     out = []
     for rows, total, key in ((people, personnel, "personnel"), (running, public, "public_use")):
-        for row, share in zip(
-            rows, split_exactly(total, [_fen(r[key]) for r in rows]), strict=True
-        ):
+        for row, share in zip(rows, split_exactly(total, [fen(r[key]) for r in rows]), strict=True):
             if share:
                 out.append(
                     {
@@ -337,6 +381,104 @@ def _basic_rows(rows05: list[dict[str, object]], refined: bool) -> list[dict[str
         else:
             merged[key] = {**row, "dept_econ_code": code, "dept_econ_name": name}
     return list(merged.values())
+
+
+# --- final accounts (决算) ------------------------------------------------------------------
+
+
+def final_accounts(department: Department, year: int, first_year: int) -> FinalAccounts:
+    """What the department spent of its budget for `year`, as its 决算 prints it."""
+    rows03 = _expenditure_rows(department, year, first_year)
+    rows05 = _general_budget_rows(department, rows03)
+    rows06 = _basic_rows(rows05, refined=year >= first_year + REFINED_AFTER_YEARS)
+    all_funds = _spent(department, year, rows03)
+    general_budget = _spent(department, year, rows05)
+    basic = spent_by_economic_code(
+        rows06,
+        sum(basic for _, _, basic, _ in general_budget),
+        lambda code: random.Random(f"{department.rng_seed}:{year}:econ:{code}").randint(85, 100),
+    )
+    approved = three_public_budget(department, year, first_year)
+    rng = random.Random(f"{department.rng_seed}:{year}:three_public_spent")
+    # 三公 often stay well under their budget (trips not made, cars kept longer).
+    executed = [_executed(value, rng.randint(5500, 10000)) for value in approved]
+
+    def parts(values: list[int]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        outbound, reception, purchase, operation = map(wan, values)
+        return outbound, purchase, operation, reception
+
+    return FinalAccounts(
+        department=department.name,
+        year=year,
+        categories=tuple(categories(year)),
+        all_funds=tuple(SpentItem(c, n, wan(b), wan(p)) for c, n, b, p in all_funds),
+        general_budget=tuple(SpentItem(c, n, wan(b), wan(p)) for c, n, b, p in general_budget),
+        basic=basic,
+        three_public=ThreePublicFigures.from_parts(parts(approved), parts(executed)),
+    )
+
+
+def final_accounts_document(department: Department, year: int, first_year: int) -> str:
+    """One department's 决算 for one year, in the text layout of the 决算 template."""
+    return final_accounts_text(final_accounts(department, year, first_year))
+
+
+def wan(value: int) -> Decimal:
+    """fen as 万元, exactly."""
+    return Decimal(value) / FEN
+
+
+def _executed(value: int, basis_points: int) -> int:
+    """`value` fen spent at a rate in basis points, rounded (half up) to the 0.01 万元 a 决算
+    prints, and never above the budget."""
+    spent = (value * basis_points // 10_000 + CENT // 2) // CENT * CENT
+    return min(spent, value // CENT * CENT)
+
+
+def _spent(
+    department: Department, year: int, rows: list[dict[str, object]]
+) -> list[tuple[str, str, int, int]]:
+    """(code, name, basic, project) spent per 项 of 03 or 05, the budget's rows summed by code;
+    an item a 决算 would print as nothing (under 0.01 万元 spent) is left out, as published
+    ones leave it. Both tables spend a code at the same rates, so 05 never exceeds 03."""
+    by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    names = {}
+    for row in rows:
+        code = str(row["function_code"])
+        by_code[code][0] += int(row["basic"])  # type: ignore[call-overload]
+        by_code[code][1] += int(row["project"])  # type: ignore[call-overload]
+        names[code] = str(row["function_name"])
+    out = []
+    for code, (basic, project) in sorted(by_code.items()):
+        rng = random.Random(f"{department.rng_seed}:{year}:spent:{code}")
+        # Basic spending (salaries, running costs) is nearly all spent; projects less so.
+        spent_basic = _executed(basic, rng.randint(9300, 10000))
+        spent_project = _executed(project, rng.randint(8550, 10000))
+        if spent_basic or spent_project:
+            out.append((code, names[code], spent_basic, spent_project))
+    return out
+
+
+def spent_by_economic_code(
+    rows06: list[dict[str, object]], basic: int, rate: Callable[[str], int]
+) -> tuple[EconomicLine, ...]:
+    """`basic` fen of basic spending over the economic 款 of a budget's 06 rows (its 7-digit
+    items under their 5-digit parents), in proportion to each one's budget times its `rate`,
+    to the 0.01 万元; the shares add up to `basic` exactly."""
+    budget: dict[str, int] = defaultdict(int)
+    names = {}
+    for row in rows06:
+        code, name = REFINED_IN.get(
+            str(row["dept_econ_code"]), (str(row["dept_econ_code"]), str(row["dept_econ_name"]))
+        )
+        budget[code] += int(row["personnel"] or 0) + int(row["public_use"] or 0)  # type: ignore[call-overload]
+        names[code] = name
+    codes = sorted(budget)
+    shares = split_exactly(basic // CENT, [budget[code] * rate(code) for code in codes])
+    return tuple(
+        EconomicLine(code, names[code], wan(share * CENT))
+        for code, share in zip(codes, shares, strict=True)
+    )
 
 
 # --- printing ------------------------------------------------------------------------------
@@ -382,34 +524,6 @@ _REVENUE_LABELS = (
     "事业单位经营收入",
     "其他收入",
 )
-_ORDINALS = (
-    "一",
-    "二",
-    "三",
-    "四",
-    "五",
-    "六",
-    "七",
-    "八",
-    "九",
-    "十",
-    "十一",
-    "十二",
-    "十三",
-    "十四",
-    "十五",
-    "十六",
-    "十七",
-    "十八",
-    "十九",
-    "二十",
-    "二十一",
-    "二十二",
-    "二十三",
-    "二十四",
-    "二十五",
-    "二十六",
-)
 
 
 def _category_labels() -> list[str]:
@@ -423,7 +537,7 @@ def _category_labels() -> list[str]:
     return labels
 
 
-def _categories(year: int) -> list[tuple[str, str]]:
+def categories(year: int) -> list[tuple[str, str]]:
     out = []
     for label in _category_labels():
         shown = FORMER_CATEGORY_NAMES.get(label, label) if year < RENAMED_IN else label
@@ -459,14 +573,14 @@ def _summary(
         current, carryover = revenue["general"], revenue["carryover_general"]
         spend, year_end = revenue["total05"], 0
     lines = []
-    for index, (code, name) in enumerate(_categories(year)):
+    for index, (code, name) in enumerate(categories(year)):
         revenue_cell = (
-            f"{_ORDINALS[index]}、{labels[index]}\t{amount(left[index])}"
+            f"{ORDINALS[index]}、{labels[index]}\t{amount(left[index])}"
             if index < len(labels)
             else "\t"
         )
         lines.append(
-            f"{revenue_cell}\t{_ORDINALS[index]}、{name}\t{amount(by_category.get(code, 0))}"
+            f"{revenue_cell}\t{ORDINALS[index]}、{name}\t{amount(by_category.get(code, 0))}"
         )
     lines += [
         f"本年收入合计\t{amount(current)}\t本年支出合计\t{amount(spend)}",

@@ -93,10 +93,15 @@ def test_a_final_accounts_whose_identities_fail_is_rejected_naming_page_and_figu
         [BROKEN],
     )[0]
     assert status == "rejected"
-    # 支出决算表 is the PDF's second page; its row prints 187.98 = 186.98 + nothing.
+    # 支出决算表 is the PDF's third page (after 收入支出决算总表 and 收入决算表); its row prints
+    # 187.98 = 186.98 + nothing.
     assert "table F03" in reasons and "F03.row_total" in reasons
-    assert "2050303, page 2" in reasons
-    assert "187.980000 ≠ 186.980000, difference 1.000000 万元" in reasons
+    assert "2050303, page 3" in reasons
+    # Two figures printed (合计 and 基本支出), each rounded to 0.01: an allowance of 0.01.
+    assert (
+        "187.980000 ≠ 186.980000, difference 1.000000 万元, beyond the allowance "
+        "0.010000 万元 (2 rounded figures compared)"
+    ) in reasons
     assert BROKEN in final_build.stdout
     assert not rows(
         warehouse, "select 1 from marts.fct_final_expenditure where document_id = ?", [BROKEN]
@@ -255,6 +260,46 @@ def test_the_real_final_accounts_publish_with_the_figures_they_print(warehouse):
     ) == [("行政运行", Decimal("1511.89"), Decimal("1503.52"), Decimal("8.37"), 10)]
 
 
+def test_the_real_revenue_tables(warehouse):
+    _real_documents()
+
+    def revenue(document: str, code: str) -> tuple:
+        return rows(
+            warehouse,
+            "select total, fiscal_appropriation, other, source_page from marts.fct_final_revenue "
+            "where document_id = ? and function_code = ?",
+            [document, code],
+        )[0]
+
+    # 财政局, 收入决算表 page 8: «类 款 项 合计 2,946.25 2,940.05 6.20» (其他收入 6.20), and
+    # «201 06 01 行政运行 1,511.90 1,511.89 0.01»; 收入支出决算总表 page 6 prints the same
+    # 本年收入合计 2,946.25 (F02 against F01: revenue_vs_summary).
+    assert revenue(FINANCE_BUREAU, "合计") == (
+        Decimal("2946.25"),
+        Decimal("2940.05"),
+        Decimal("6.20"),
+        8,
+    )
+    assert revenue(FINANCE_BUREAU, "2010601") == (
+        Decimal("1511.90"),
+        Decimal("1511.89"),
+        Decimal("0.01"),
+        8,
+    )
+    # 社会工作部, 收入决算表 page 6: «合计 307.82 307.82» and «2013901 行政运行 51.32 51.32».
+    assert revenue(SOCIAL_WORK, "合计") == (Decimal("307.82"), Decimal("307.82"), 0, 6)
+    assert revenue(SOCIAL_WORK, "2013901") == (Decimal("51.32"), Decimal("51.32"), 0, 6)
+    # The F02 identities were evaluated on both, and held.
+    checked = rows(
+        warehouse,
+        "select document_id, count(distinct split_part(identity, '.', 2)), bool_and(success) "
+        "from marts.data_quality where split_part(identity, '.', 2) in "
+        "('revenue_row_total', 'revenue_levels', 'revenue_vs_summary') "
+        "group by document_id order by document_id",
+    )
+    assert checked == sorted([(FINANCE_BUREAU, 3, True), (SOCIAL_WORK, 3, True)])
+
+
 def test_the_real_three_public_tables(warehouse):
     _real_documents()
     figures = {
@@ -313,6 +358,24 @@ def test_a_rounding_step_in_a_real_final_accounts_is_allowed(warehouse):
         [FINANCE_BUREAU],
     )[0]
     assert (printed, categories) == (Decimal("2940.05"), Decimal("2940.06"))
+    # The gate reports it as a warning with both sides, the difference and the allowance: five
+    # figures (合计 and four categories), each rounded to 0.01 万元, may be 0.025 apart.
+    found = rows(
+        warehouse,
+        "select outcome, table_no, allowance, message from marts.data_quality "
+        "where document_id = ? and identity = 'F03.total_row' and not success order by message",
+        [FINANCE_BUREAU],
+    )
+    assert [row[:3] for row in found] == [("warning", "F03", Decimal("0.025"))] * 2
+    for (*_, message), (column, printed_total, summed) in zip(
+        found,
+        [("basic", "2,336.910000", "2,336.920000"), ("total", "2,940.050000", "2,940.060000")],
+        strict=True,
+    ):
+        assert message.endswith(
+            f"[{column}, page 10]: {printed_total} ≠ {summed}, difference -0.010000 万元, "
+            "within the allowance 0.025000 万元 (5 rounded figures compared)"
+        ), message
 
 
 def test_a_rounding_step_in_the_basic_spending_table_is_allowed(warehouse):

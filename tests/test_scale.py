@@ -26,19 +26,22 @@ SMOKE_MEASURES = (
     "processes (the build's reader)",
     "floor: DuckDB read_csv",
     "floor: reading the bytes",
-    "build, 1 document(s), cold",
-    "build, 3 document(s), cold",
-    "peak memory, 3 documents",
-    "one new document added to 3",
+    "build, 1 budget(s) + 0 决算, cold",
+    "build, 3 budget(s) + 2 决算, cold",
+    "build, 3 budget(s) without their 决算, cold",
+    "peak memory, 3 budget(s) + 2 决算",
+    "one new budget added to 3 budget(s) + 2 决算",
     "BI query: a code's history",
     "BI query: a year's top movers",
     "BI query: category shares",
+    "BI query: the least-executed items",
 )
 
 
 @pytest.fixture(scope="session")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The benchmark's smoke run: corpora of 1 and 3 documents, then one document added."""
+    """The benchmark's smoke run: corpora of 1 and 3 budgets (the latter with the 决算 of its
+    first two years, and once more without), then one budget added."""
     work = tmp_path_factory.mktemp("benchmark")
     completed = subprocess.run(
         [
@@ -84,8 +87,9 @@ def test_generated_documents_pass_every_gate(smoke: Path):
             "where outcome = 'rejected'",
         )
         checked = rows(con, "select distinct check_name from marts.data_quality")
-    assert [status for _, status in documents] == ["published"] * 4
-    assert {"format", "reconciliation"} <= {name for (name,) in checked}
+    # Three budgets and the 决算 of the first two years, then one budget added.
+    assert [status for _, status in documents] == ["published"] * 6
+    assert {"format", "reconciliation", "final_accounts"} <= {name for (name,) in checked}
     assert failed == []
 
 
@@ -106,6 +110,7 @@ def test_marts_agree_with_a_recomputation_from_the_generated_text(smoke: Path):
     printed = {
         path.relative_to(corpus).as_posix(): _printed_expenditure(path.read_text("utf-8"))
         for path in sorted(corpus.glob("*/*.txt"))
+        if not path.name.endswith(synth.FINAL_ACCOUNTS_SUFFIX)
     }
     with duckdb.connect(
         str(smoke / "run" / "warehouse-3" / "warehouse.duckdb"), read_only=True
@@ -193,7 +198,8 @@ def test_synth_refuses_to_write_into_the_raw_folder(tmp_path: Path, monkeypatch)
         )
         == 0
     )
-    assert len(list((tmp_path / "out").glob("*/*.txt"))) == 4
+    # Two budgets a year, and the two 决算 of 2025 (2026's are not published yet).
+    assert len(list((tmp_path / "out").glob("*/*.txt"))) == 6
 
 
 def test_parallel_reading_gives_what_one_process_gives(tmp_path: Path):

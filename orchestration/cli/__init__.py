@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "synth":
         from orchestration.cli.commands import write_synthetic_corpus
 
-        return write_synthetic_corpus(args.departments, args.years, Path(args.out), args.seed)
+        return write_synthetic_corpus(
+            args.departments, args.years, Path(args.out), args.seed, args.final_accounts
+        )
     if args.command == "sql":
         from orchestration import query
 

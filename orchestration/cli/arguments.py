@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--years", required=True, metavar="A-B", help="e.g. 2017-2026")
     synth.add_argument("--out", required=True, metavar="DIR")
     synth.add_argument("--seed", type=int, default=0, metavar="N")
+    synth.add_argument(
+        "--no-final-accounts",
+        dest="final_accounts",
+        action="store_false",
+        help="budgets only; by default each budget year but the last also gets its 决算",
+    )
     export = commands.add_parser(
         "export", help="marts of the published warehouse to xlsx, csv or parquet, filtered"
     )

@@ -13,7 +13,9 @@ from orchestration.cli.exit_codes import ExitCode
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 
-def write_synthetic_corpus(department_count: int, years: str, out: Path, seed: int) -> int:
+def write_synthetic_corpus(
+    department_count: int, years: str, out: Path, seed: int, final_accounts: bool = True
+) -> int:
     from orchestration import synth
 
     console = Console(stderr=True)
@@ -27,11 +29,14 @@ def write_synthetic_corpus(department_count: int, years: str, out: Path, seed: i
         console.print(f"[red]{error}[/red]")
         return ExitCode.USAGE
     started = time.perf_counter()
-    paths = synth.write_corpus(out, department_count, first_year, last_year, seed)
+    paths = synth.write_corpus(
+        out, department_count, first_year, last_year, seed, final_accounts=final_accounts
+    )
     size = sum(path.stat().st_size for path in paths)
+    finals = sum(path.name.endswith(synth.FINAL_ACCOUNTS_SUFFIX) for path in paths)
     console.print(
-        f"Wrote {len(paths):,} documents ({size / 1e6:,.1f} MB) under {out} "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"Wrote {len(paths):,} documents ({len(paths) - finals:,} budgets, {finals:,} 决算; "
+        f"{size / 1e6:,.1f} MB) under {out} in {time.perf_counter() - started:.1f} s"
     )
     return ExitCode.PUBLISHED
 

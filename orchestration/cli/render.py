@@ -91,7 +91,10 @@ def print_summary(
         out.print(rows)
     if summary.not_understood:
         shown = 20
-        out.print(f"[yellow]Lines not understood[/yellow] ({len(summary.not_understood)}):")
+        out.print(
+            "[yellow]Lines not understood, or read with a warning[/yellow] "
+            f"({len(summary.not_understood)}):"
+        )
         for message in summary.not_understood[:shown]:
             out.print(f"  {message}", highlight=False)
         if len(summary.not_understood) > shown:

@@ -17,6 +17,7 @@ expressions that did the same work column by column (measured: 25 ms of a 63 ms 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import polars as pl
 
@@ -80,6 +81,22 @@ def describe_invalid(unit: str) -> str:
         f"grouped by three, at most {_INTEGER_DIGITS[unit]} integer digits and at most "
         f"{decimals} decimals"
     )
+
+
+def last_digit_wan(rows: list[dict[str, object]], columns: list[str], unit: str) -> Decimal:
+    """The value in 万元 of the finest digit the cells print ("1,234.56" 元: 0.000001), read
+    from the text before it is converted: the unit a figure rounded on its own is rounded to
+    (docs/architecture.md, "The identities")."""
+    decimals = max(
+        (
+            len(text.rpartition(".")[2])
+            for row in rows
+            for column in columns
+            if (text := str(row.get(column) or "")) and "." in text
+        ),
+        default=0,
+    )
+    return Decimal(1).scaleb(-decimals - (4 if unit == "元" else 0))
 
 
 def convert_cells(

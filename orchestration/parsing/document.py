@@ -10,17 +10,31 @@ from decimal import Decimal
 import polars as pl
 
 from .extract import ExtractedDocument
-from .final_accounts import DocumentKind, is_final_accounts, read_final_accounts
+from .final_accounts import (
+    FIGURES_ROUNDED,
+    DocumentKind,
+    is_final_accounts,
+    read_final_accounts,
+)
 from .issues import DocumentError, Issue
 from .layout import TABLE_NAMES, split_sections
-from .model import RAW_TABLES, ParsedDocument
+from .model import RAW_TABLES, ParsedDocument, precision_frame
+from .narrative import read_narrative
 from .tables import read_section
-from .templates import BEIJING, PROFILES, match_profile, normalise, printed_titles
+from .templates import (
+    BEIJING,
+    PROFILES,
+    ScopeReading,
+    document_scope,
+    match_profile,
+    normalise,
+    printed_titles,
+)
 from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "5"
+PARSER_VERSION = "7"
 
 
 def parse_document(
@@ -43,6 +57,7 @@ def parse_document(
     else:
         lines, encoding, line_ending = list(extracted.lines), None, None
     controls = remove_controls(lines)
+    scope = document_scope(lines)
     if is_final_accounts(lines):
         return _final_accounts(
             data,
@@ -54,6 +69,7 @@ def parse_document(
             extracted=extracted,
             encoding=encoding,
             line_ending=line_ending,
+            scope=scope,
         )
     preamble, sections = split_sections(lines)
     profile, titled = BEIJING, None
@@ -79,6 +95,7 @@ def parse_document(
 
     kinds: dict[int, str] = {}
     issues: list[Issue] = list(extracted.issues) if extracted is not None else []
+    issues.extend(_scope_issues(scope, source_file))
     parts: dict[str, list[pl.DataFrame]] = {}
     table_of_line: dict[int, str | None] = {}
     units: set[str] = set()
@@ -86,6 +103,7 @@ def parse_document(
     department: str | None = None
     seen: dict[str, int] = {}
     project_spending: Decimal | None = None
+    last_digits: dict[str, Decimal] = {}
 
     for line in preamble:
         table_of_line[line.no] = None
@@ -147,6 +165,8 @@ def parse_document(
         units |= result.units
         for table, frame in result.frames.items():
             parts.setdefault(table, []).append(frame)
+        if result.last_digit_wan is not None:
+            last_digits[section.table_no] = result.last_digit_wan
         if section.table_no == "13":
             year, department = result.fiscal_year, result.department_name
         if section.table_no == "03":
@@ -239,7 +259,10 @@ def parse_document(
     if extracted is not None:
         frames = {table: _with_pages(frame, extracted) for table, frame in frames.items()}
         issues = [_on_page(issue, extracted) for issue in issues]
+    # After the pages are set: a sentence carries its own page and the line on it.
+    frames |= read_narrative(data, source_file, lines, extracted, DocumentKind.BUDGET, frames)
     frames["line_counts"] = _line_counts(kinds, table_of_line)
+    frames["printed_precision"] = precision_frame(last_digits, rounded=profile.rounded)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,
@@ -257,6 +280,7 @@ def parse_document(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         template=profile.template.value,
+        scope=scope.scope.value,
     )
 
 
@@ -271,11 +295,13 @@ def _final_accounts(
     extracted: ExtractedDocument | None,
     encoding: str | None,
     line_ending: str | None,
+    scope: ScopeReading,
 ) -> ParsedDocument:
     """A 决算, read by its own reader (orchestration/parsing/final_accounts.py); provenance
     and line accounting as for a budget."""
     read = read_final_accounts(lines, source_file, folder_year)
     issues = (list(extracted.issues) if extracted is not None else []) + read.issues
+    issues.extend(_scope_issues(scope, source_file))
     issues.extend(
         Issue(
             source_file,
@@ -309,7 +335,11 @@ def _final_accounts(
             table: frame.with_columns(pl.lit(None, pl.Int32).alias("source_page"))
             for table, frame in frames.items()
         }
+    frames |= read_narrative(
+        data, source_file, lines, extracted, DocumentKind.FINAL_ACCOUNTS, frames
+    )
     frames["line_counts"] = _line_counts(read.kinds, read.table_of_line)
+    frames["printed_precision"] = precision_frame(read.last_digits, rounded=FIGURES_ROUNDED)
     return ParsedDocument(
         document_id=document_id,
         source_file=source_file,
@@ -327,7 +357,28 @@ def _final_accounts(
         source_format=extracted.source_format.value if extracted else "txt",
         extractor=extracted.extractor if extracted else None,
         document_kind=DocumentKind.FINAL_ACCOUNTS,
+        scope=scope.scope.value,
     )
+
+
+def _scope_issues(scope: ScopeReading, source_file: str) -> list[Issue]:
+    """A document that names itself both a 部门预算 and a 单位预算 is read as the first line
+    says; the other is reported, since the scope decides which marts count its figures."""
+    if scope.contradiction is None or scope.evidence is None:
+        return []
+    line, text = scope.contradiction
+    return [
+        Issue(
+            source_file,
+            f"the document is read as a {scope.scope} budget (line {scope.evidence[0]}: "
+            f"«{scope.evidence[1]}»), but this line names the other scope",
+            None,
+            line,
+            text,
+            check_name="structure",
+            rejects=False,
+        )
+    ]
 
 
 def _printed_total(totals: pl.DataFrame | None, column_key: str) -> Decimal | None:

@@ -5,7 +5,8 @@ year after and filed under that fiscal year (`data/raw/<fiscal year>/`). Its tab
 their names (the district templates print no 预算NN表 numbers); here they are numbered F01-F09
 in the order of the template, so messages can name them. Amounts are 万元 with 2 decimals.
 
-Read: 收入支出决算总表 (F01, the totals), 支出决算表 (F03), 一般公共预算财政拨款支出决算表 (F05),
+Read: 收入支出决算总表 (F01, the totals), 收入决算表 (F02), 支出决算表 (F03),
+一般公共预算财政拨款支出决算表 (F05),
 一般公共预算财政拨款基本支出决算表 (F06), 财政拨款“三公”经费支出决算表 (F07). The other
 tables' lines are kept as `not_read` in the line counts: recognised, not yet read into facts.
 """
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 import polars as pl
 
-from .amounts import convert_cells, describe_invalid
+from .amounts import convert_cells, describe_invalid, last_digit_wan
 from .issues import Issue
 from .layout import Line
 from .model import RAW_TABLES
@@ -60,6 +62,9 @@ _TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 REQUIRED_FINAL_TABLES = ("F01", "F03", "F05", "F07")
+# The 决算 template prints 万元 to 2 decimals and rounds each figure on its own, so its totals
+# may differ from the sum of their printed parts within the rounding allowance.
+FIGURES_ROUNDED = True
 
 # "中共上海市普陀区委社会工作部 2024 年度部门决算表", "第二部分 上海市普陀区财政局 年度部门决算表"
 # (its year printed on the next line by the ONLYOFFICE export).
@@ -82,6 +87,16 @@ _EXPENDITURE_COLUMNS = {
     "对附属单位补助支出": "subsidy_to_subordinate",
 }
 _GENERAL_BUDGET_COLUMNS = {"合计": "total", "基本支出": "basic", "项目支出": "project"}
+# 收入决算表's revenue columns by header label.
+_REVENUE_COLUMNS = {
+    "本年收入合计": "total",
+    "财政拨款收入": "fiscal_appropriation",
+    "上级补助收入": "superior_subsidy",
+    "事业收入": "institution_business",
+    "经营收入": "business_operation",
+    "附属单位上缴收入": "subordinate_remittance",
+    "其他收入": "other",
+}
 # The 三公 table prints six figures, each as 预算数 then 决算数, in this order.
 THREE_PUBLIC_ITEMS = (
     "total",
@@ -118,6 +133,8 @@ class FinalAccountsRead:
     kinds: dict[int, str] = field(default_factory=dict)
     table_of_line: dict[int, str | None] = field(default_factory=dict)
     units: set[str] = field(default_factory=set)
+    # 万元 of the last digit each table prints (raw.printed_precision)
+    last_digits: dict[str, Decimal] = field(default_factory=dict)
 
 
 def read_final_accounts(
@@ -263,6 +280,8 @@ def _convert(
     table_no: str,
     read: FinalAccountsRead,
 ) -> None:
+    if rows:
+        read.last_digits[table_no] = last_digit_wan(rows, columns, unit)
     for index, column, text in convert_cells(rows, columns, unit):
         read.issues.append(
             Issue(
@@ -282,8 +301,10 @@ def _read_by_function(
     read: FinalAccountsRead,
     table: str,
     labels: dict[str, str],
+    header: tuple[str, str] = ("基本支出", "项目支出"),
 ) -> None:
-    """A table of rows by function code (类/款/项 in one cell or in three), with a 合计 row."""
+    """A table of rows by function code (类/款/项 in one cell or in three), with a 合计 row;
+    its column header is the first line that prints both labels of `header`."""
     unit = _units(section, read)
     positions: dict[str, int] = {}
     rows: list[dict[str, object]] = []
@@ -293,15 +314,15 @@ def _read_by_function(
             read.kinds[line.no] = kind
             continue
         cells = [normalise_label(cell) for cell in line.cells]
-        if not positions and "基本支出" in cells and "项目支出" in cells:
+        if not positions and header[0] in cells and header[1] in cells:
             positions = {labels[c]: i for i, c in enumerate(cells) if c in labels}
             read.kinds[line.no] = "header"
             continue
         row = _function_row(line, positions)
         if row is None:
             known = all(c in _CODE_HEADER or not _CODE_PART.match(c) for c in cells if c)
-            header = not positions or not any(re.search(r"\d", c) for c in cells)
-            read.kinds[line.no] = "header" if header and known else "not_understood"
+            is_header = not positions or not any(re.search(r"\d", c) for c in cells)
+            read.kinds[line.no] = "header" if is_header and known else "not_understood"
             if read.kinds[line.no] == "not_understood":
                 read.issues.append(
                     Issue(source_file, "line not understood", table_no, line.no, line.text)
@@ -313,7 +334,7 @@ def _read_by_function(
         read.issues.append(
             Issue(
                 source_file,
-                f"no header with 基本支出 and 项目支出 in table {table_no}",
+                f"no header with {header[0]} and {header[1]} in table {table_no}",
                 table_no,
                 section[0].no,
                 check_name="structure",
@@ -354,6 +375,18 @@ def _function_row(line: Line, positions: dict[str, int]) -> dict[str, object] | 
 def _read_expenditure(section, source_file, table_no, read) -> None:
     _read_by_function(
         section, source_file, table_no, read, "final_expenditure", _EXPENDITURE_COLUMNS
+    )
+
+
+def _read_revenue(section, source_file, table_no, read) -> None:
+    _read_by_function(
+        section,
+        source_file,
+        table_no,
+        read,
+        "final_revenue",
+        _REVENUE_COLUMNS,
+        header=("本年收入合计", "财政拨款收入"),
     )
 
 
@@ -552,6 +585,7 @@ def _read_three_public(
 
 _READERS = {
     "F01": _read_summary,
+    "F02": _read_revenue,
     "F03": _read_expenditure,
     "F05": _read_general_budget,
     "F06": _read_basic,

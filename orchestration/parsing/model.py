@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import polars as pl
 
@@ -13,6 +14,8 @@ TEXT = pl.String()
 LINE = pl.Int32()
 # Indicator targets are counts, percentages and 万元 alike: a number, not an amount.
 TARGET_DTYPE = pl.Decimal(20, 6)
+# A percentage a sentence states (完成年初预算的98.20%).
+RATE_DTYPE = pl.Decimal(9, 4)
 
 # Column schemas of the raw tables, in order. The loader creates the DuckDB tables from these
 # (with a leading document_id), so parser and warehouse cannot drift apart.
@@ -234,6 +237,21 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,
     },
+    # F02 收入决算表: this year's revenue by source, by function code; line_type total is 合计.
+    "final_revenue": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "line_type": TEXT,  # item | total
+        "total": AMOUNT_DTYPE,  # 本年收入合计
+        "fiscal_appropriation": AMOUNT_DTYPE,  # 财政拨款收入
+        "superior_subsidy": AMOUNT_DTYPE,  # 上级补助收入
+        "institution_business": AMOUNT_DTYPE,  # 事业收入
+        "business_operation": AMOUNT_DTYPE,  # 经营收入
+        "subordinate_remittance": AMOUNT_DTYPE,  # 附属单位上缴收入
+        "other": AMOUNT_DTYPE,  # 其他收入
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # F05 一般公共预算财政拨款支出决算表
     "final_general_budget_expenditure": {
         "function_code": TEXT,
@@ -263,6 +281,47 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,  # with no figures printed: the 预算数/决算数 header
         "source_page": LINE,
     },
+    # How finely each table prints its amounts, for the rounding allowance of the identities
+    # (docs/architecture.md, "The identities"): the 万元 value of its last printed digit, and
+    # whether its template rounds each figure on its own to that digit (Shanghai, Jiangsu, every
+    # 决算) or prints exact figures (Beijing's six decimals of 万元).
+    "printed_precision": {
+        "table_no": TEXT,
+        "last_digit_wan": AMOUNT_DTYPE,
+        "rounded": pl.Boolean(),
+    },
+    # The figures a document states in its explanation sentences (编制说明, 决算情况说明;
+    # orchestration/parsing/narrative.py), compared with the tables by expectations/
+    # narrative.yml. source_line is the document's line for a text document and the page's line
+    # for a PDF: narrative pages are not part of the extracted table layout.
+    "stated_figures": {
+        "figure": TEXT,  # narrative.StatedFigure
+        "function_code": TEXT,  # function_item figures: the item named, resolved to its code
+        "function_name": TEXT,  # the item or category as the sentence names it
+        "amount": AMOUNT_DTYPE,
+        "printed": TEXT,  # the figure as printed, e.g. 18,976.76
+        "decimals": LINE,  # the decimals it prints: the precision it is compared at
+        "sentence": TEXT,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
+    # A 决算's execution sentences: «年初预算（全年预算）为 X 万元，支出决算为 Y 万元，完成…的 Z%»,
+    # one row per baseline stated (approved: 年初预算, adjusted: 全年预算).
+    "final_narrative": {
+        "subject": TEXT,  # narrative.NarrativeSubject
+        "function_code": TEXT,
+        "function_name": TEXT,  # as printed: …（类）…（款）…（项）
+        "baseline": TEXT,  # approved | adjusted
+        "budget": AMOUNT_DTYPE,
+        "budget_printed": TEXT,
+        "actual": AMOUNT_DTYPE,
+        "actual_printed": TEXT,
+        "stated_rate": RATE_DTYPE,  # percent, as printed; NULL where stated of the other baseline
+        "stated_rate_printed": TEXT,
+        "sentence": TEXT,
+        "source_line": LINE,
+        "source_page": LINE,
+    },
     # Every line of the document accounted for: counts by table and kind.
     "line_counts": {
         "table_no": TEXT,
@@ -290,6 +349,18 @@ def empty_frame(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=RAW_TABLES[table])
 
 
+def precision_frame(last_digits: dict[str, Decimal], *, rounded: bool) -> pl.DataFrame:
+    """raw.printed_precision of one document: each table's last printed digit."""
+    return pl.DataFrame(
+        {
+            "table_no": list(last_digits),
+            "last_digit_wan": list(last_digits.values()),
+            "rounded": [rounded] * len(last_digits),
+        },
+        schema=RAW_TABLES["printed_precision"],
+    )
+
+
 @dataclass(slots=True)
 class ParsedDocument:
     """Everything read from one document file."""
@@ -313,6 +384,7 @@ class ParsedDocument:
     # True when the extraction came from the cache, False when it ran; None for text.
     extraction_cached: bool | None = None
     document_kind: str = "budget"  # DocumentKind: budget | final_accounts
+    scope: str = "department"  # DocumentScope: department (部门预算) | unit (单位预算)
 
     @property
     def rejected(self) -> bool:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid
+from .amounts import AMOUNT_DTYPE, convert_cells, describe_invalid, last_digit_wan
 from .grid import (
     Column,
     Grid,
@@ -46,6 +46,8 @@ class SectionResult:
     units: set[str] = field(default_factory=set)
     fiscal_year: int | None = None
     department_name: str | None = None
+    # 万元 of the last digit its amounts print (None: no amounts).
+    last_digit_wan: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -148,16 +150,11 @@ class _Reader:
                     self.line(first),
                 )
                 return pl.DataFrame(schema=schema)
-            decimals = max(
-                (
-                    len(str(row[c]).rpartition(".")[2]) if "." in str(row[c]) else 0
-                    for row in rows
-                    for c in amount_columns
-                    if row[c]
-                ),
-                default=0,
-            )
-            self.last_digit_wan = Decimal(1).scaleb(-decimals - (4 if self.unit == "元" else 0))
+            printed = last_digit_wan(rows, amount_columns, self.unit)
+            self.last_digit_wan = printed
+            # A section of several raw tables (03: rows and totals) is as coarse as its
+            # coarsest.
+            self.result.last_digit_wan = max(printed, self.result.last_digit_wan or printed)
             bad = convert_cells(rows, amount_columns, self.unit)
             for row, column_key, text in bad:
                 line = self.line(records[row]["source_line"])
@@ -264,6 +261,9 @@ _SUMMARY_COLUMNS = [
     column("expenditure_amount", "amount", "支出/预算数", "支出/金额", "支出/预算金额"),
 ]
 
+# The funds a 财政拨款收入 line is broken down into.
+_FUNDS = frozenset({"general_public_budget", "government_fund", "state_capital_operation"})
+
 # The fixed lines of each side of a summary table; anything else is an item line.
 _SUMMARY_LINES = {
     "revenue": (
@@ -292,19 +292,45 @@ def _summary_line_type(side: str, name: str, after: str | None) -> str | None:
     return None
 
 
+# "1. 一般公共预算资金": a fund line numbered beneath Shanghai's 一、财政拨款收入.
+_FUND_LINE = re.compile(r"^(?P<ordinal>\d+)\s*[.．、]\s*")
+
+
 def read_summary(reader: _Reader) -> None:
-    """Both sides of a 收支总表: revenue lines by source, expenditure lines by category name."""
+    """Both sides of a 收支总表: revenue lines by source, expenditure lines by category name.
+    Lines numbered 1., 2., 3. beneath a 财政拨款收入 line break it down by fund (Shanghai):
+    they are `fund_item` lines, not counted again in the revenue."""
     grid = reader.grid(reader.content(), _SUMMARY_COLUMNS)
     rows = reader.rows(grid)
     records: list[Record] = []
     for side in ("revenue", "expenditure"):
         after: str | None = None
+        parent_source: str | None = None
         for record in rows:
             label, amount = record.get(f"{side}_label"), record.get(f"{side}_amount")
             line = reader.line(record["source_line"])
             if not label:
                 if amount:
                     reader.not_understood(f"an amount on the {side} side without a label", line)
+                continue
+            fund_line = _FUND_LINE.match(str(label))
+            if fund_line and side == "revenue" and parent_source == "fiscal_appropriation":
+                ordinal, name = fund_line.group("ordinal"), str(label)[fund_line.end() :]
+                source = revenue_source(name)
+                if source not in _FUNDS:
+                    reader.not_understood(f"unknown fund line «{name}» under 财政拨款收入", line)
+                    continue
+                records.append(
+                    {
+                        "side": side,
+                        "line_type": "fund_item",
+                        "ordinal": ordinal,
+                        "label": name,
+                        "amount": amount,
+                        "source_line": line.no,
+                        "revenue_source": source,
+                    }
+                )
                 continue
             ordinal, name = split_ordinal(str(label))
             line_type = _summary_line_type(side, name, after)
@@ -328,6 +354,8 @@ def read_summary(reader: _Reader) -> None:
                 if entry["revenue_source"] is None:
                     reader.not_understood(f"unknown revenue line «{name}»", line)
                     continue
+            if side == "revenue":
+                parent_source = str(entry.get("revenue_source"))
             if side == "expenditure" and line_type == "item":
                 entry["function_code"] = function_category_code(name)
                 if entry["function_code"] is None:
@@ -363,10 +391,19 @@ def _revenue_columns(paths: list[tuple[str, ...]]) -> list[Column]:
 
 
 def read_revenue(reader: _Reader) -> None:
+    """One record per printed amount column. A 收入总表 printed by function code (Shanghai)
+    gives its 合计 row: the revenue by source; its rows by code are the 支出总表's codes split
+    by source, which no mart holds, and are counted as `not_read`."""
     grid = reader.grid(reader.content(), _revenue_columns)
-    labels = {c.key: c.paths[0][-1] for c in grid.mapping.values()}
+    labels = {c.key: c.paths[0][-1] for c in grid.mapping.values() if c.kind == "amount"}
+    by_code = any(c.kind == "code" for c in grid.mapping.values())
+    if by_code and grid.rows and not grid.totals:
+        reader.issue("the 收入总表 by function code prints no 合计 row", grid.rows[-1])
+    printed = reader.rows(grid, grid.totals if by_code else None)
+    if by_code:
+        reader.result.kinds.update({line.no: "not_read" for line in grid.rows})
     records: list[Record] = []
-    for record in reader.rows(grid):
+    for record in printed:
         for key, label in labels.items():
             fund_group, source = key.split("__")
             records.append(

@@ -30,6 +30,13 @@ class Template(StrEnum):
     JIANGSU = "jiangsu"
 
 
+class DocumentScope(StrEnum):
+    """What a budget covers (docs/architecture.md, "Department and unit budgets")."""
+
+    DEPARTMENT = "department"  # 部门预算: the department with all its units
+    UNIT = "unit"  # 单位预算: one of its units, whose figures the 部门预算 already holds
+
+
 class CodePrinting(StrEnum):
     # "2050303-技校教育": the code and the name in one cell (Beijing)
     CODE_NAME_CELL = "code_name_cell"
@@ -120,6 +127,11 @@ def _titles(*titles: str) -> tuple[str, ...]:
     return tuple(normalise_label(title) for title in titles)
 
 
+def _scoped(title: str) -> tuple[str, ...]:
+    """A Shanghai title as a 部门预算 prints it (部门…表) and as a 单位预算 does (单位…表)."""
+    return _titles(title, "单位" + title.removeprefix("部门"))
+
+
 # Beijing's tables are recognised by layout.title_table_no (their printed 预算NN表 number and
 # name); the profile states what is required, for the README and the side-by-side comparison.
 BEIJING = TemplateProfile(
@@ -133,7 +145,9 @@ BEIJING = TemplateProfile(
 )
 
 # Shanghai (普陀区) 部门预算: nine tables, amounts in 元 (三公 in 万元), codes in 类/款/项
-# columns with every level printed, year and department in each table's title lines.
+# columns with every level printed, year and department in each table's title lines. A 单位预算
+# is taken to title its tables 单位… where the 部门预算 prints 部门… (and 编制单位： for
+# 编制部门：); the four real documents read so far are all 部门预算.
 _SHANGHAI_FUNCTION = [
     column("function_code", "code", "~科目编码/~类"),
     column("function_name", "name", "~科目名称"),
@@ -141,19 +155,19 @@ _SHANGHAI_FUNCTION = [
 SHANGHAI = TemplateProfile(
     template=Template.SHANGHAI,
     tables=(
-        TemplateTable("01", _titles("部门财务收支预算总表"), read=False),
-        TemplateTable("02", _titles("部门收入预算总表"), read=False),
-        TemplateTable("03", _titles("部门支出预算总表")),
-        TemplateTable("04", _titles("部门财政拨款收支预算总表"), read=False),
-        TemplateTable("05", _titles("部门一般公共预算支出功能分类预算表")),
+        TemplateTable("01", _scoped("部门财务收支预算总表")),
+        TemplateTable("02", _scoped("部门收入预算总表")),
+        TemplateTable("03", _scoped("部门支出预算总表")),
+        TemplateTable("04", _scoped("部门财政拨款收支预算总表")),
+        TemplateTable("05", _scoped("部门一般公共预算支出功能分类预算表")),
         TemplateTable(
-            "07", _titles("部门政府性基金预算支出功能分类预算表"), required=False, read=False
+            "07", _scoped("部门政府性基金预算支出功能分类预算表"), required=False, read=False
         ),
         TemplateTable(
-            "08", _titles("部门国有资本经营预算支出功能分类预算表"), required=False, read=False
+            "08", _scoped("部门国有资本经营预算支出功能分类预算表"), required=False, read=False
         ),
-        TemplateTable("06", _titles("部门一般公共预算基本支出部门预算经济分类预算表")),
-        TemplateTable("09", _titles("部门“三公”经费和机关运行经费预算表")),
+        TemplateTable("06", _scoped("部门一般公共预算基本支出部门预算经济分类预算表")),
+        TemplateTable("09", _scoped("部门“三公”经费和机关运行经费预算表")),
     ),
     codes=CodePrinting.SEPARATE_COLUMNS,
     rounded=True,
@@ -165,11 +179,42 @@ SHANGHAI = TemplateProfile(
         r"(?P<unit>万元|元)$"
     ),
     columns={
+        # 收支总表 with 本年收入 / 本年支出 over 项目 and 预算数; no 本年收入合计 or 结转 lines.
+        "01": [
+            column("revenue_label", "name", "本年收入/项目"),
+            column("revenue_amount", "amount", "本年收入/预算数"),
+            column("expenditure_label", "name", "本年支出/项目"),
+            column("expenditure_amount", "amount", "本年支出/预算数"),
+        ],
+        # 收入总表 by function code, one column per source, all of this year (收入预算): its 合计
+        # row is the revenue by source (tables.read_revenue).
+        "02": [
+            *_SHANGHAI_FUNCTION,
+            column("total__total", "amount", "收入预算/合计"),
+            column("current_year__fiscal_appropriation", "amount", "收入预算/财政拨款收入"),
+            column("current_year__institution_business", "amount", "收入预算/事业收入"),
+            column("current_year__institution_operating", "amount", "收入预算/事业单位经营收入"),
+            column("current_year__other", "amount", "收入预算/其他收入"),
+        ],
         "03": [
             *_SHANGHAI_FUNCTION,
             column("total", "amount", "支出预算/合计"),
             column("basic", "amount", "支出预算/基本支出"),
             column("project", "amount", "支出预算/项目支出"),
+        ],
+        # 财政拨款收支总表: each spending category's 合计 is read; its split by fund beside it
+        # (一般公共预算, 政府性基金预算, 国有资本经营预算) is not stored, since 05, 07 and 08 print
+        # each fund's spending by function code.
+        "04": [
+            column("revenue_label", "name", "财政拨款收入/项目"),
+            column("revenue_amount", "amount", "财政拨款收入/预算数"),
+            column("expenditure_label", "name", "财政拨款支出/项目"),
+            column("expenditure_amount", "amount", "财政拨款支出/合计"),
+            column("general_public_budget", "ignore", "财政拨款支出/一般公共预算", required=False),
+            column("government_fund", "ignore", "财政拨款支出/政府性基金预算", required=False),
+            column(
+                "state_capital_operation", "ignore", "财政拨款支出/国有资本经营预算", required=False
+            ),
         ],
         "05": [
             *_SHANGHAI_FUNCTION,
@@ -304,6 +349,47 @@ JIANGSU = TemplateProfile(
 PROFILES: tuple[TemplateProfile, ...] = (BEIJING, SHANGHAI, JIANGSU)
 PROFILE_OF: dict[Template, TemplateProfile] = {p.template: p for p in PROFILES}
 
+# How a document names itself: a cover or heading that ends in 部门预算 or 单位预算
+# («上海市普陀区2025年区级部门预算»), or a table title that begins, after its year, with 部门 or
+# 单位 («2025年部门收入预算总表», Shanghai). Beijing's numbered titles say neither.
+_SCOPE_NAMES = (
+    re.compile(r"(?P<scope>部门|单位)(?:预算|决算)$"),
+    re.compile(r"^\d{4}年度?(?P<scope>部门|单位)\S*表$"),
+)
+_SCOPE_WORDS = {"部门": DocumentScope.DEPARTMENT, "单位": DocumentScope.UNIT}
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeReading:
+    scope: DocumentScope
+    # (line number, text) of the first line that says so; None: nothing did (a 部门预算)
+    evidence: tuple[int, str] | None = None
+    # (line number, text) of a line that says the other scope
+    contradiction: tuple[int, str] | None = None
+
+
+def document_scope(lines: list[str]) -> ScopeReading:
+    """Whether the document is a 部门预算 or a 单位预算, from the first line that names it; a
+    document that names neither is a 部门预算, as every one read so far prints itself."""
+    found: list[tuple[int, str, DocumentScope]] = []
+    for number, text in enumerate(lines, start=1):
+        cells = [cell for cell in split_cells(text) if cell]
+        if len(cells) != 1:
+            continue
+        label = normalise_label(cells[0])
+        for pattern in _SCOPE_NAMES:
+            if match := pattern.search(label):
+                found.append((number, cells[0].strip(), _SCOPE_WORDS[match.group("scope")]))
+                break
+    if not found:
+        return ScopeReading(DocumentScope.DEPARTMENT)
+    first = found[0]
+    other = next((item for item in found if item[2] is not first[2]), None)
+    return ScopeReading(
+        first[2], (first[0], first[1]), (other[0], other[1]) if other is not None else None
+    )
+
+
 _HEADER_YEAR = re.compile(r"^\s*\d{4}\s*年度?(?=\D*$)")
 _TITLE_LIKE = re.compile(r"表(?:[(（]续[)）])?$")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
@@ -427,9 +513,12 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
             and cells
             and normalise_label(cells[0]) in ("合计", "总计")
             and len(cells) - 1 == width - code_columns - 1
+            and cells[1].strip()
         ):
             # The extractor merges a total row's label cells when the row sits alone on its
-            # page; its amounts are exactly the table's amount columns, so they go there.
+            # page; its amounts are exactly the table's amount columns, so they go there. (A
+            # row whose label cells are not merged but whose last columns are blank, which the
+            # extractor drops, has the same width: its second cell is then an empty label.)
             cells = [cells[0], *[""] * code_columns, *cells[1:]]
         if code_columns and len(cells) >= code_columns:
             cells = [_join_code(cells[:code_columns]), *cells[code_columns:]]

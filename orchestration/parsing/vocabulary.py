@@ -19,6 +19,8 @@ _ORDINAL = re.compile(r"^(?P<ordinal>[一二三四五六七八九十百零〇]+)
 # (key, pattern) in order: the first match wins, so "事业单位经营" is tried before "事业收入".
 _REVENUE_SOURCES: tuple[tuple[str, str], ...] = (
     ("subtotal", r"^小计$"),
+    # Shanghai's 财政拨款收入: the three funds' appropriations together, broken down beneath it
+    ("fiscal_appropriation", r"^财政拨款(收入)?$"),
     ("general_public_budget", r"一般公共预算"),
     ("government_fund", r"政府性基金"),
     ("state_capital_operation", r"国有资本经营"),

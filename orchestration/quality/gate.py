@@ -121,6 +121,7 @@ def gate_documents(
 
 # Conflict messages of budgets read as before; those of 决算 say so.
 _KIND_WORDS = {"final_accounts": " (final accounts, 决算)"}
+_SCOPE_WORDS = {"unit": " (a unit's budget, 单位预算)"}
 
 
 def _sha256_of(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[str, str]:
@@ -143,7 +144,8 @@ def _record_conflicts(
     passing = query_frame(
         con,
         "select document_id, source_sha256, fiscal_year, department_name, "
-        "coalesce(document_kind, 'budget') as document_kind "
+        "coalesce(document_kind, 'budget') as document_kind, "
+        "coalesce(scope, 'department') as scope "
         "from raw.document_verdicts where status = ? "
         "and document_id in (select document_id from present_ids) order by document_id",
         [DocumentStatus.PUBLISHED.value],
@@ -152,8 +154,10 @@ def _record_conflicts(
     rows = []
     # A budget and the final accounts (决算) of the same year and department are two documents,
     # not a conflict: one published document per year, department and kind.
-    for (year, department, kind), group in passing.group_by(
-        "fiscal_year", "department_name", "document_kind", maintain_order=True
+    # Nor are a department's budget (部门预算) and the budget of one of its units (单位预算),
+    # which may print the same name: one per year, department, kind and scope.
+    for (year, department, kind, scope), group in passing.group_by(
+        "fiscal_year", "department_name", "document_kind", "scope", maintain_order=True
     ):
         if group.height < 2:
             continue
@@ -172,7 +176,8 @@ def _record_conflicts(
                     "checked_at": now,
                     "run_id": run_id,
                     "message": f"{document_id}: {len(ids)} files of the raw folder are for {year} "
-                    f"{department}{_KIND_WORDS.get(kind, '')} (also {others}); none is "
+                    f"{department}{_KIND_WORDS.get(kind, '')}{_SCOPE_WORDS.get(scope, '')} "
+                    f"(also {others}); none is "
                     "published until only one remains",
                 }
             )

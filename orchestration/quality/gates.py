@@ -51,11 +51,17 @@ class IdentityFailure:
     right_side: Decimal
     difference: Decimal
     bound: str
+    allowance: Decimal
+    rounding: Decimal
+    figures: int
     other_table_no: str | None = None
     other_line: int | None = None
+    # True: the sides differ, but within the rounding allowance (a warning, not a failure).
+    within_allowance: bool = False
 
     def message(self) -> str:
-        """The sentence a failure is reported with: file, table, line, what and both sides."""
+        """The sentence a result is reported with: file, table, line, what, both sides, the
+        difference and the allowance it was held to."""
         other = (
             f"; table {self.other_table_no} line {self.other_line}"
             if self.other_table_no and self.other_line
@@ -63,10 +69,13 @@ class IdentityFailure:
         )
         line = f", line {self.source_line}" if self.source_line else ""
         relation = "≠" if self.bound == "equal" else ">"
+        verdict = "within" if self.within_allowance else "beyond"
+        basis = _allowance_basis(self.allowance, self.rounding, self.figures)
         return (
             f"{self.document_id}, table {self.table_no}{line}: {self.identity} "
             f"({self.statement}) [{self.item}]: {self.left_side:,.6f} {relation} "
-            f"{self.right_side:,.6f}, difference {self.difference:,.6f} 万元{other}"
+            f"{self.right_side:,.6f}, difference {self.difference:,.6f} 万元, {verdict} the "
+            f"allowance {self.allowance:,.6f} 万元{basis}{other}"
         )
 
     @property
@@ -76,6 +85,14 @@ class IdentityFailure:
     @property
     def observed(self) -> str:
         return f"{self.left_side:.6f}"
+
+
+def _allowance_basis(allowance: Decimal, rounding: Decimal, figures: int) -> str:
+    if not allowance:
+        return " (exact figures)"
+    if not rounding:
+        return " (the identity's tolerance)"
+    return f" ({figures} rounded figures compared)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +140,8 @@ class CheckOutcome:
     documents_checked: int
     comparisons: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # comparisons whose sides differ within the rounding allowance: reported, never rejecting
+    rounded: list[IdentityFailure] = field(default_factory=list)
 
     @property
     def failed_documents(self) -> list[str]:
@@ -229,6 +248,14 @@ _IDENTITY_COLUMNS = pl.Schema(
         "right_side": pl.Decimal(38, 6),
         "difference": pl.Decimal(38, 6),
         "difference_fen": pl.Int64(),
+        # how far apart the sides may be: the identity's tolerance plus half the last printed
+        # digit per rounded figure compared (0 where the template prints exact figures)
+        "allowance": pl.Decimal(38, 6),
+        # its rounding part: half the last printed digit per rounded figure
+        "rounding": pl.Decimal(38, 6),
+        "figures": pl.Int32(),
+        # how far the difference goes beyond the allowance, in fen: > 0 fails
+        "excess_fen": pl.Int64(),
         "other_table_no": pl.String(),
         "other_line": pl.Int32(),
         "statement": pl.String(),
@@ -266,24 +293,49 @@ def compute_identities(
 
 
 def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.DataFrame:
+    printed = con.execute(f"select * from ({identity.sql}) as compared limit 0").description
+    # The rounded figures a comparison adds up, both sides (an identity's SQL may say; otherwise
+    # one figure each side).
+    figures = "compared.figures" if any(c[0] == "figures" for c in printed) else "2"
+    difference = "compared.left_side::decimal(38,6) - compared.right_side::decimal(38,6)"
+    rounding = (
+        f"({figures}) * greatest(coalesce(own.rounding_wan, 0), coalesce(other.rounding_wan, 0))"
+    )
+    allowance = f"{identity.tolerance_wan}::decimal(38,6) + {rounding}"
+    excess = f"abs({difference})" if identity.bound == "equal" else difference
     frame = query_frame(
         con,
         f"""
+        with precision as (
+            -- half the last printed digit of a table whose figures are each rounded to it
+            select document_id, table_no,
+                   case when rounded then last_digit_wan / 2 else 0 end as rounding_wan
+            from raw.printed_precision
+            where document_id in (select document_id from checked)
+        )
         select ? as check_name,
-               table_no::varchar || '.' || ? as identity,
-               document_id::varchar as document_id,
-               table_no::varchar as table_no,
-               source_line::integer as source_line,
-               item::varchar as item,
-               left_side::decimal(38,6) as left_side,
-               right_side::decimal(38,6) as right_side,
-               (left_side::decimal(38,6) - right_side::decimal(38,6)) as difference,
-               {_whole_fen("left_side::decimal(38,6) - right_side::decimal(38,6)", clamped=True)}
-                   as difference_fen,
-               other_table_no::varchar as other_table_no,
-               other_line::integer as other_line
+               compared.table_no::varchar || '.' || ? as identity,
+               compared.document_id::varchar as document_id,
+               compared.table_no::varchar as table_no,
+               compared.source_line::integer as source_line,
+               compared.item::varchar as item,
+               compared.left_side::decimal(38,6) as left_side,
+               compared.right_side::decimal(38,6) as right_side,
+               ({difference}) as difference,
+               {_whole_fen(difference, clamped=True)} as difference_fen,
+               ({allowance})::decimal(38,6) as allowance,
+               ({rounding})::decimal(38,6) as rounding,
+               ({figures})::integer as figures,
+               {_whole_fen(f"{excess} - ({allowance})", clamped=True)} as excess_fen,
+               compared.other_table_no::varchar as other_table_no,
+               compared.other_line::integer as other_line
         from ({identity.sql}) as compared
-        {_of_templates(identity.templates)}
+        left join precision own
+          on own.document_id = compared.document_id and own.table_no = compared.table_no
+        left join precision other
+          on other.document_id = compared.document_id
+         and other.table_no = compared.other_table_no
+        {_of_templates(identity.templates, "compared.document_id")}
         order by document_id, table_no, source_line, item
         """,
         [identity.name, identity.name],
@@ -291,14 +343,13 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
     return frame.with_columns(pl.lit(identity.statement).alias("statement")).cast(_IDENTITY_COLUMNS)
 
 
-def _of_templates(templates: tuple[str, ...]) -> str:
+def _of_templates(templates: tuple[str, ...], column: str = "document_id") -> str:
     """The filter to documents of these templates (none: every document)."""
     if not templates:
         return ""
     listed = ", ".join(f"'{template}'" for template in templates)
-    return (
-        f"where document_id in (select document_id from raw.documents where template in ({listed}))"
-    )
+    documents = f"select document_id from raw.documents where template in ({listed})"
+    return f"where {column} in ({documents})"
 
 
 def format_frame(con: duckdb.DuckDBPyConnection, suite: FormatSuite) -> pl.DataFrame:
@@ -385,15 +436,16 @@ class _Validator:
                 check.name,
                 [
                     gx.expectations.ExpectColumnValuesToBeBetween(
-                        column="difference_fen",
-                        min_value=-identity.tolerance_fen if identity.bound == "equal" else None,
-                        max_value=identity.tolerance_fen,
+                        column="excess_fen",
+                        max_value=0,
                         row_condition=Column("check_name") == identity.name,
                         meta={
                             "identity": identity.name,
                             "statement": identity.statement,
                             "tolerance_wan": str(identity.tolerance_wan),
                             "bound": identity.bound,
+                            "allowance": "the tolerance plus half the last printed digit "
+                            "per rounded figure compared",
                         },
                     )
                     for identity in check.identities
@@ -461,25 +513,43 @@ def _unexpected_rows(result: Any) -> list[int]:
 
 def _add_identity_failures(outcome: CheckOutcome, compared: pl.DataFrame, validation: Any) -> None:
     outcome.comparisons += compared.height
+    bounds = {}
     for result in validation.results:
+        bounds[result.expectation_config.meta["identity"]] = result.expectation_config.meta["bound"]
         for index in _unexpected_rows(result):
-            row = compared.row(index, named=True)
-            outcome.failures.append(
-                IdentityFailure(
-                    document_id=row["document_id"],
-                    table_no=row["table_no"],
-                    source_line=row["source_line"],
-                    identity=row["identity"],
-                    statement=row["statement"],
-                    item=row["item"],
-                    left_side=row["left_side"],
-                    right_side=row["right_side"],
-                    difference=row["difference"],
-                    bound=result.expectation_config.meta["bound"],
-                    other_table_no=row["other_table_no"],
-                    other_line=row["other_line"],
-                )
-            )
+            outcome.failures.append(_identity_result(compared.row(index, named=True), bounds))
+    # Sides that differ within an allowance that includes rounding (for an at_most bound: the
+    # left above the right): the publication's rounding, which GX let pass, reported with both
+    # sides. A difference within an identity's own tolerance alone (a stated rate truncated,
+    # expectations/narrative.yml) is what the identity allows, and is not reported.
+    for row in compared.filter(
+        (pl.col("difference_fen") != 0) & (pl.col("excess_fen") <= 0) & (pl.col("rounding") > 0)
+    ).iter_rows(named=True):
+        if bounds.get(row["check_name"]) == "equal" or row["difference_fen"] > 0:
+            outcome.rounded.append(_identity_result(row, bounds, within_allowance=True))
+
+
+def _identity_result(
+    row: dict[str, Any], bounds: dict[str, str], *, within_allowance: bool = False
+) -> IdentityFailure:
+    return IdentityFailure(
+        document_id=row["document_id"],
+        table_no=row["table_no"],
+        source_line=row["source_line"],
+        identity=row["identity"],
+        statement=row["statement"],
+        item=row["item"],
+        left_side=row["left_side"],
+        right_side=row["right_side"],
+        difference=row["difference"],
+        bound=bounds.get(row["check_name"], "equal"),
+        allowance=row["allowance"],
+        rounding=row["rounding"],
+        figures=row["figures"],
+        other_table_no=row["other_table_no"],
+        other_line=row["other_line"],
+        within_allowance=within_allowance,
+    )
 
 
 def _add_format_failures(
@@ -520,7 +590,11 @@ def _result_rows(
     now: datetime,
 ) -> list[dict[str, Any]]:
     rows = []
-    for f in outcome.failures:
+    # A difference within the rounding allowance is a warning whatever the check: the
+    # publication's own rounding, shown with both sides, never a reason to reject.
+    for f, rejects in [(f, check.rejects) for f in outcome.failures] + [
+        (f, False) for f in outcome.rounded
+    ]:
         rows.append(
             {
                 "document_id": f.document_id,
@@ -534,17 +608,34 @@ def _result_rows(
                 "expected": f.expected,
                 "observed": f.observed,
                 "difference": f.difference,
+                "allowance": getattr(f, "allowance", None),
                 "message": f.message(),
-                "rejects": check.rejects,
+                "rejects": rejects,
                 "checked_at": now,
             }
         )
     failed = {(f.document_id, f.identity) for f in outcome.failures}
-    counts = compared.group_by("document_id", "identity", "table_no", "statement").len()
-    for document_id, identity, table_no, statement, n in counts.sort(
+    counts = compared.group_by("document_id", "identity", "table_no", "statement").agg(
+        pl.len(),
+        pl.col("allowance").max(),
+        ((pl.col("difference_fen") != 0) & (pl.col("rounding") > 0)).sum().alias("rounded"),
+    )
+    for document_id, identity, table_no, statement, n, allowance, rounded in counts.sort(
         "document_id", "identity"
     ).iter_rows():
         if (document_id, identity) not in failed:
+            if not allowance:
+                held = f"{n} comparison(s) hold exactly (exact figures: no allowance)"
+            elif rounded:
+                held = (
+                    f"{n} comparison(s) hold, {rounded} within the rounding allowance "
+                    f"(at most {allowance:,.6f} 万元; each is reported)"
+                )
+            else:
+                held = (
+                    f"{n} comparison(s) hold exactly (rounding allowance at most "
+                    f"{allowance:,.6f} 万元, not needed)"
+                )
             rows.append(
                 _success(
                     check,
@@ -553,7 +644,8 @@ def _result_rows(
                     identity,
                     table_no,
                     now,
-                    f"{identity} ({statement}): {n} comparison(s) hold",
+                    f"{identity} ({statement}): {held}",
+                    allowance,
                 )
             )
     failed_tables = {
@@ -588,6 +680,7 @@ def _success(
     table_no: str,
     now: datetime,
     message: str,
+    allowance: Decimal | None = None,
 ) -> dict[str, Any]:
     return {
         "document_id": document_id,
@@ -599,4 +692,5 @@ def _success(
         "rejects": False,
         "checked_at": now,
         "message": message,
+        "allowance": allowance,
     }

@@ -21,8 +21,15 @@ from orchestration.settings import EXPECTATIONS_DIR
 
 # 1 fen = 0.01 元 = 0.000001 万元: the unit every comparison is made in, as an integer.
 FEN_PER_WAN = 1_000_000
-# final_accounts.yml: the 决算 template's identities, a check of its own.
-CHECK_FILES = ("format.yml", "identities.yml", "performance.yml", "final_accounts.yml")
+# final_accounts.yml: the 决算 template's identities, a check of its own; narrative.yml: the
+# explanation sentences against the tables (warnings).
+CHECK_FILES = (
+    "format.yml",
+    "identities.yml",
+    "performance.yml",
+    "final_accounts.yml",
+    "narrative.yml",
+)
 BOUNDS = ("equal", "at_most")
 
 

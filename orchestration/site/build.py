@@ -41,6 +41,7 @@ CHECK_ZH = {
     "format": "格式",
     "reconciliation": "勾稽关系",
     "performance": "绩效表",
+    "narrative": "说明与表",
 }
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
@@ -219,7 +220,7 @@ class _Data:
                 """
                 select document_id, fiscal_year, department_name, document_status, check_name,
                        identity, table_no, source_line, outcome, expected, observed,
-                       difference, message
+                       difference, allowance, message
                 from marts.data_quality
                 order by document_id, table_no nulls first, source_line nulls first,
                          check_name""",
@@ -727,6 +728,7 @@ def _checks(data: _Data) -> str:
             _e(r["expected"] or ""),
             _e(r["observed"] or ""),
             _amount(r["difference"]),
+            _amount(r["allowance"]),
             _e(r["message"] or ""),
         ]
         for r in problems.iter_rows(named=True)
@@ -764,10 +766,12 @@ def _checks(data: _Data) -> str:
                     "应为",
                     "实为",
                     "差额（万元）",
+                    # half the last printed digit per rounded figure: within it, a warning
+                    "允许的舍入差（万元）",
                     "说明",
                 ],
                 problem_rows,
-                numeric={8},
+                numeric={8, 9},
                 escape=False,
             ),
         )

@@ -57,6 +57,9 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "tables_found": "varchar",
     # budget | final_accounts (决算): a department and year has one published document of each
     "document_kind": "varchar",
+    # department (部门预算) | unit (单位预算): a unit's budget is published beside its
+    # department's, but its figures stay out of the department-level marts
+    "scope": "varchar",
     "parser_version": "varchar",
     # txt | pdf | xlsx | xls, and for the last three the extraction's libraries and version
     "source_format": "varchar",
@@ -82,6 +85,8 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
     "observed": "varchar",
     # Differences of sums: wider than any one amount (DECIMAL(18,6)).
     "difference": "decimal(38,6)",
+    # how far apart the sides of an identity may be (the rounding allowance, in 万元)
+    "allowance": "decimal(38,6)",
     "message": "varchar",
     # a failed check that keeps the document out of the marts (others are warnings)
     "rejects": "boolean",

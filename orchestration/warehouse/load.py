@@ -339,6 +339,7 @@ def _document_row(document: ReadDocument, run_id: str, now: datetime) -> dict[st
         "tables_found": ",".join(document.tables_found),
         "template": document.template,
         "document_kind": document.document_kind,
+        "scope": document.scope,
         **common,
     }
 

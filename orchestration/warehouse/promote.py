@@ -1,10 +1,10 @@
 """Promotion: the only writer of `accepted`, which it keeps in step with the verdicts.
 
-`accepted` holds, per fiscal year, department and document kind (budget, final accounts), the
-last version that passed. A version the gate published replaces the earlier one of the same
-file or of the same year, department and kind; a rejected re-release leaves the previous
-version there, so the marts keep the last good figures; a year, department and kind with
-conflicting files is withdrawn until one file remains
+`accepted` holds, per fiscal year, department, document kind (budget, final accounts) and scope
+(department, unit), the last version that passed. A version the gate published replaces the
+earlier one of the same file or of the same year, department, kind and scope; a rejected
+re-release leaves the previous version there, so the marts keep the last good figures; a year,
+department, kind and scope with conflicting files is withdrawn until one file remains
 (docs/architecture.md, "Verdicts").
 """
 
@@ -57,6 +57,7 @@ def promote_documents(con: duckdb.DuckDBPyConnection, present: Sequence[str]) ->
                   and d.document_id in (select document_id from present_ids)
                   and a.fiscal_year = d.fiscal_year and a.department_name = d.department_name
                   and coalesce(a.document_kind, 'budget') = coalesce(d.document_kind, 'budget')
+                  and coalesce(a.scope, 'department') = coalesce(d.scope, 'department')
             ) as conflicted
             from accepted.documents a
             where conflicted or exists (
@@ -67,7 +68,9 @@ def promote_documents(con: duckdb.DuckDBPyConnection, present: Sequence[str]) ->
                        or (a.fiscal_year = d.fiscal_year
                            and a.department_name = d.department_name
                            and coalesce(a.document_kind, 'budget')
-                               = coalesce(d.document_kind, 'budget')))
+                               = coalesce(d.document_kind, 'budget')
+                           and coalesce(a.scope, 'department')
+                               = coalesce(d.scope, 'department')))
             )
             """,
             [GateCheck.CONFLICT.value, incoming],

@@ -1,5 +1,7 @@
 -- Revenue as printed by 01 收支总表 and 02 收入总表, in one shape: which fund group
--- (this year's revenue, last year's carry-over, or the grand total) and which source.
+-- (this year's revenue, last year's carry-over, or the grand total) and which source. Shanghai's
+-- 01 prints 财政拨款收入 (fiscal_appropriation) with its funds beneath it (fund_item lines):
+-- both are this year's revenue, the funds a breakdown of the appropriation.
 
 with summary_lines as (
     select * from {{ ref('stg_budget_summary') }}
@@ -12,6 +14,7 @@ from_summary as (
         '01' as table_no,
         case line_type
             when 'item' then 'current_year'
+            when 'fund_item' then 'current_year'
             when 'subtotal' then 'current_year'
             when 'carryover' then 'carryover'
             when 'carryover_item' then 'carryover'

@@ -30,6 +30,7 @@ final as (
         results.expected,
         results.observed,
         results.difference,
+        results.allowance,
         results.message,
         results.checked_at
     from results

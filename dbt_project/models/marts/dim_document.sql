@@ -6,6 +6,8 @@ with published as (
     select *, 'budget' as document_kind from {{ ref('stg_documents') }}
     union all by name
     select *, 'final_accounts' as document_kind from {{ ref('stg_final_account_documents') }}
+    union all by name
+    select *, 'budget' as document_kind from {{ ref('stg_unit_budget_documents') }}
 ),
 
 candidates as (
@@ -18,6 +20,7 @@ published_versions as (
         fiscal_year,
         department_name,
         document_kind,
+        scope,
         source_file,
         source_sha256,
         amount_units as amount_unit,
@@ -41,6 +44,7 @@ rejected_versions as (
         candidates.fiscal_year,
         candidates.department_name,
         candidates.document_kind,
+        candidates.scope,
         candidates.source_file,
         candidates.source_sha256,
         candidates.amount_units as amount_unit,
@@ -67,6 +71,7 @@ companions as (
         fiscal_year,
         department_name,
         document_kind,
+        scope,
         source_file,
         source_sha256,
         amount_units as amount_unit,

@@ -14,6 +14,7 @@ renamed as (
         expected,
         observed,
         difference,
+        allowance,
         message,
         rejects,
         checked_at

@@ -16,6 +16,8 @@ renamed as (
         line_total,
         tables_found,
         coalesce(document_kind, 'budget') as document_kind,
+        -- read before scopes were recorded: every budget read then was a 部门预算
+        coalesce(scope, 'department') as scope,
         parser_version,
         source_format,
         extractor,

@@ -12,6 +12,7 @@ renamed as (
         source_sha256,
         fiscal_year,
         department_name,
+        coalesce(scope, 'department') as scope,
         amount_units,
         encoding,
         line_ending,
