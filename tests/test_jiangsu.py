@@ -667,3 +667,14 @@ def test_the_jiangsu_identities_reject_a_difference_naming_the_line(tmp_path) ->
     # 03 合计 (line 12) prints 30.00 against 11.00 + 15.00 + 5.00 = 31.00.
     assert totals[:3] == ("2019/totals.txt", "03.basic_project_reserve", 12)
     assert "30.000000" in totals[3] and "31.000000" in totals[3]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    # 政协 2018-2019 p.1 «公开01表», 人大 2018 p.8 «公开 01表», 人大 2019 p.1 «公开表一»,
+    # 政协 2017 p.1 «表一», 政协 2017 p.11 «表十一»
+    ["公开01表", "公开 01表", "公开表一", "表一", "表十一"],
+)
+def test_table_numbering_lines_are_layout(printed: str) -> None:
+    lines = [printed, "支出预算总表", "部门：江苏省某厅 单位：万元"]
+    assert normalise(lines, JIANGSU).lines == ["", "预算03表 支出总表", "金额单位：万元"]
