@@ -380,6 +380,44 @@ def test_agency_operation_items_add_up_to_the_printed_total(
     ) == [(wan(total), page)]
 
 
+# 财政拨款支出预算表（功能科目） (15): 合计 and 201 一般公共服务支出, with the page. No office
+# has government funds in these years, so they equal 05's (CATEGORIES) figure for figure.
+APPROPRIATION = {
+    (2017, PARTY): ("20,702.25", "16,845.17", 5),  # p.5 «合计 20,702.25», «201 … 16,845.17»
+    (2018, PARTY): ("24,458.43", "20,153.75", 7),  # p.7
+    (2019, PARTY): ("27,664.22", "22,395.50", 5),  # p.5
+    (2017, CPPCC): ("9,066.79", "6,463.55", 5),  # p.5
+    (2018, CPPCC): ("10,070.48", "7,747.46", 5),  # p.5
+    (2019, CPPCC): ("13,297.11", "10,191.56", 5),  # p.5
+    (2017, CONGRESS): ("13,649.07", "10,528.33", 11),  # p.11
+    (2018, CONGRESS): ("15,897.44", "12,706.28", 11),  # p.11
+    (2019, CONGRESS): ("18,330.37", "13,907.78", 5),  # p.5
+}
+
+
+@real_documents
+@pytest.mark.parametrize(("year", "office"), list(APPROPRIATION))
+def test_appropriation_by_function_equals_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, year: int, office: str
+) -> None:
+    document = tables_id(year, office)
+    total, general_services, page = APPROPRIATION[year, office]
+    [(summed, category, parents)] = rows(
+        marts,
+        "select sum(total), sum(total) filter (where function_code like '201%'), "
+        "count(*) filter (where length(function_code) <> 7) "
+        "from marts.fct_appropriation_expenditure where document_id = ?",
+        [document],
+    )
+    assert (summed, category, parents) == (wan(total), wan(general_services), 0)
+    assert rows(
+        marts,
+        "select amount, source_page from marts.fct_table_totals "
+        "where document_id = ? and table_no = '15'",
+        [document],
+    ) == [(wan(total), page)]
+
+
 # 政府采购预算表 (10) by 采购品目大类: 合计, «一、货物A» and «三、服务C» (no 工程 in any of the
 # nine), with the page of 合计.
 PROCUREMENT = {
@@ -545,3 +583,98 @@ def test_without_a_year_folder_the_year_is_unknown_and_said_so() -> None:
     [issue] = [i for i in document.issues if "one year" in i.message]
     assert issue.rejects
     assert "data/raw/<year>/" in issue.message
+
+
+def _jiangsu_text(basic_in_03: str, meetings: str) -> str:
+    """A small document in Jiangsu's layout (the real ones' titles, 部门 lines and headers):
+    03 合计 30.00 with 10.00 基本支出 given, 15.00 项目支出 and 5.00 单位预留机动经费; 09 合计
+    4.00 with 三公 1.00, 培训费 1.00 and 会议费 given."""
+    department = "部门：江苏省某厅 单位：万元"
+    lines = ["收支预算总表", department, "收入合计\t30.00\t支出合计\t30.00", ""]
+    lines += ["收入预算总表", department, "收入总计\t\t30.00", ""]
+    lines += [
+        "支出预算总表",
+        department,
+        "合计\t基本支出\t项目支出\t单位预留机动经费\t结转下年资金",
+        f"30.00\t{basic_in_03}\t15.00\t5.00\t",
+        "",
+    ]
+    lines += ["财政拨款收支预算总表", department, "收入合计\t30.00\t支出合计\t30.00", ""]
+    lines += [
+        "一般公共预算支出预算表（功能科目）",
+        department,
+        "功能科目编码\t功能科目名称\t金额",
+        "合计\t\t30.00",
+        "201\t一般公共服务支出\t30.00",
+        "20131\t党委办公厅（室）及相关机构事务\t30.00",
+        "2013101\t行政运行\t30.00",
+        "",
+        "一般公共预算基本支出预算表（经济科目）",
+        department,
+        "科目编码\t科目名称\t金额",
+        "合计\t\t10.00",
+        "301\t工资福利支出\t10.00",
+        "30101\t基本工资\t10.00",
+        "",
+        "“三公”经费、会议费、培训费支出预算表",
+        "部门：江苏省某厅\t\t\t\t\t\t单位：万元\t\t",
+        "合计\t“三公”经费\t\t\t\t\t\t会议费\t培训费",
+        "\t小计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t\t",
+        "\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t",
+        f"4.00\t1.00\t\t\t\t\t1.00\t{meetings}\t1.00",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_jiangsu_identities_reject_a_difference_naming_the_line(tmp_path) -> None:
+    from orchestration.quality.gate import gate_documents
+    from orchestration.warehouse.database import connect, ensure_schema
+    from orchestration.warehouse.discovery import DocumentFile
+    from orchestration.warehouse.load import read_file, store_documents
+
+    documents = {
+        "good": _jiangsu_text("10.00", "2.00"),
+        "totals": _jiangsu_text("11.00", "2.00"),
+        "meetings": _jiangsu_text("10.00", "2.50"),
+    }
+    files = [
+        (DocumentFile(f"2019/{name}.txt", tmp_path / f"{name}.txt", 2019), text.encode())
+        for name, text in documents.items()
+    ]
+    with connect(tmp_path / "work.duckdb") as con:
+        ensure_schema(con)
+        store_documents(con, [read_file(file, data) for file, data in files], run_id="t")
+        gate_documents(con, [file.document_id for file, _ in files], run_id="t", data_docs_dir=None)
+        verdicts = dict(rows(con, "select document_id, status from raw.document_verdicts"))
+        failed = rows(
+            con,
+            "select document_id, identity, source_line, message "
+            "from raw.check_results where not success and rejects order by document_id",
+        )
+    assert verdicts == {
+        "2019/good.txt": "published",
+        "2019/totals.txt": "rejected",
+        "2019/meetings.txt": "rejected",
+    }
+    [(meetings_id, meetings_identity, meetings_line, meetings_message), totals] = failed
+    # 09 合计 (line 38) prints 4.00 against 三公 1.00 + 会议费 2.50 + 培训费 1.00 = 4.50.
+    assert (meetings_id, meetings_identity, meetings_line) == (
+        "2019/meetings.txt",
+        "09.meetings_training",
+        38,
+    )
+    assert "4.000000" in meetings_message and "4.500000" in meetings_message
+    # 03 合计 (line 12) prints 30.00 against 11.00 + 15.00 + 5.00 = 31.00.
+    assert totals[:3] == ("2019/totals.txt", "03.basic_project_reserve", 12)
+    assert "30.000000" in totals[3] and "31.000000" in totals[3]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    # 政协 2018-2019 p.1 «公开01表», 人大 2018 p.8 «公开 01表», 人大 2019 p.1 «公开表一»,
+    # 政协 2017 p.1 «表一», 政协 2017 p.11 «表十一»
+    ["公开01表", "公开 01表", "公开表一", "表一", "表十一"],
+)
+def test_table_numbering_lines_are_layout(printed: str) -> None:
+    lines = [printed, "支出预算总表", "部门：江苏省某厅 单位：万元"]
+    assert normalise(lines, JIANGSU).lines == ["", "预算03表 支出总表", "金额单位：万元"]

@@ -113,6 +113,15 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_line": LINE,
         "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
     },
+    # 15 财政拨款支出预算表（功能科目） (Jiangsu): 财政拨款 (general public budget and government
+    # funds) by item function code, as printed
+    "appropriation_expenditure": {
+        "function_code": TEXT,
+        "function_name": TEXT,
+        "total": AMOUNT_DTYPE,
+        "source_line": LINE,
+        "source_page": LINE,  # the PDF page (workbook: sheet) of source_line; NULL for text
+    },
     # 17 一般公共预算机关运行经费支出预算表 (Jiangsu): item economic codes, as printed
     "agency_operation": {
         "dept_econ_code": TEXT,

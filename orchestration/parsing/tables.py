@@ -752,16 +752,26 @@ def read_procurement_categories(reader: _Reader) -> None:
     )
 
 
-# --- 17 机关运行经费支出表 (Jiangsu) ------------------------------------------------------------
+# --- 15 财政拨款支出表, 17 机关运行经费支出表 (Jiangsu) -------------------------------------------
+
+
+def read_appropriation(reader: _Reader) -> None:
+    """财政拨款 by function code: one 金额 per code, items only (the profile's column rules; no
+    national layout: Beijing prints no such table)."""
+    grid = reader.grid(reader.content(), [])
+    reader.result.frames["appropriation_expenditure"] = reader.items_only(
+        reader.frame("appropriation_expenditure", reader.rows(grid)),
+        "function_code",
+        "function_name",
+    )
+    reader.result.frames["table_totals"] = reader.totals(grid)
 
 
 def read_agency_operation(reader: _Reader) -> None:
-    """一般公共预算机关运行经费 by economic code (the profile's column rules; no national
-    layout: Beijing prints no such table)."""
+    """一般公共预算机关运行经费 by economic code, items only (as read_appropriation)."""
     grid = reader.grid(reader.content(), [])
-    records = reader.rows(grid)
     reader.result.frames["agency_operation"] = reader.items_only(
-        reader.frame("agency_operation", records), "dept_econ_code", "dept_econ_name"
+        reader.frame("agency_operation", reader.rows(grid)), "dept_econ_code", "dept_econ_name"
     )
     reader.result.frames["table_totals"] = reader.totals(grid)
 
@@ -786,6 +796,7 @@ READERS: dict[str, Callable[[_Reader], None]] = {
     "12": read_performance,
     "13": read_performance_overview,
     "14": read_performance,
+    "15": read_appropriation,
     "17": read_agency_operation,
 }
 

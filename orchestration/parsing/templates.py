@@ -259,10 +259,7 @@ JIANGSU = TemplateProfile(
         TemplateTable("03", _titles("支出预算总表"), reader=TableReader.PRINTED_TOTALS),
         TemplateTable("04", _titles("财政拨款收支预算总表"), read=False),
         TemplateTable(
-            "15",
-            _titles("财政拨款支出预算表（功能科目）", "财政拨款支出预算表"),
-            required=False,
-            read=False,
+            "15", _titles("财政拨款支出预算表（功能科目）", "财政拨款支出预算表"), required=False
         ),
         TemplateTable(
             "16",
@@ -324,6 +321,7 @@ JIANGSU = TemplateProfile(
             column("carryover", "amount", "结转下年资金", required=False),
         ],
         "05": _JIANGSU_FUNCTION,
+        "15": _JIANGSU_FUNCTION,
         "06": [
             column("dept_econ_code", "code", "科目编码"),
             column("dept_econ_name", "name", "科目名称"),
