@@ -105,10 +105,12 @@ _SPENDING_PREFIX = {
     "政府性基金预算拨款": StatedFigure.GOVERNMENT_FUND_EXPENDITURE,
     "国有资本经营预算拨款": StatedFigure.STATE_CAPITAL_EXPENDITURE,
 }
-# «支出预算X万元» and its fund-specific forms, told apart by the words before it.
+# «支出预算X万元» and its fund-specific forms, told apart by the words before it. «基本支出预算»
+# and «项目支出预算» are parts, not the total (Jiangsu's 人大 2017 states «财政拨款基本支出预算
+# 7666.68万元»): they are read by _COMMON's patterns or not at all.
 _SPENDING = re.compile(
     rf"(?P<prefix>{'|'.join(sorted(filter(None, _SPENDING_PREFIX), key=len, reverse=True))})?"
-    rf"支出预算(?:总计|合计)?为?{_amount()}"
+    rf"(?<!基本)(?<!项目)支出预算(?:总计|合计)?为?{_amount()}"
 )
 _BUDGET_ONLY = (
     (StatedFigure.THREE_PUBLIC_TOTAL, rf"三公.?经费(?:财政拨款)?预算数?为?{_amount()}"),
