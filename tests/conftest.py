@@ -107,3 +107,29 @@ def marts(cli_build: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
 def rows(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None):
     """All rows of a query (DuckDB 2.0 wants results read to the end)."""
     return con.execute(sql, parameters or []).fetchall()
+
+
+def gate_texts(root: Path, year: int, documents: dict[str, str]) -> tuple[dict[str, str], list]:
+    """Read and gate text documents `<year>/<name>.txt` in a working database of their own,
+    without dbt or publishing: each document's status, and every rejecting failure as
+    (document, identity, line, message) in document order."""
+    from orchestration.quality.gate import gate_documents
+    from orchestration.warehouse.database import connect, ensure_schema
+    from orchestration.warehouse.discovery import DocumentFile
+    from orchestration.warehouse.load import read_file, store_documents
+
+    files = [
+        (DocumentFile(f"{year}/{name}.txt", root / f"{name}.txt", year), text.encode())
+        for name, text in documents.items()
+    ]
+    with connect(root / "work.duckdb") as con:
+        ensure_schema(con)
+        store_documents(con, [read_file(file, data) for file, data in files], run_id="t")
+        gate_documents(con, [file.document_id for file, _ in files], run_id="t", data_docs_dir=None)
+        verdicts = dict(rows(con, "select document_id, status from raw.document_verdicts"))
+        failed = rows(
+            con,
+            "select document_id, identity, source_line, message "
+            "from raw.check_results where not success and rejects order by document_id",
+        )
+    return verdicts, failed

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
-from conftest import CliRun, rows, run_cli
+from conftest import CliRun, gate_texts, rows, run_cli
 
 from orchestration.parsing import parse_document
 from orchestration.parsing.templates import JIANGSU, Template, match_profile, normalise
@@ -627,30 +627,12 @@ def _jiangsu_text(basic_in_03: str, meetings: str) -> str:
 
 
 def test_the_jiangsu_identities_reject_a_difference_naming_the_line(tmp_path) -> None:
-    from orchestration.quality.gate import gate_documents
-    from orchestration.warehouse.database import connect, ensure_schema
-    from orchestration.warehouse.discovery import DocumentFile
-    from orchestration.warehouse.load import read_file, store_documents
-
     documents = {
         "good": _jiangsu_text("10.00", "2.00"),
         "totals": _jiangsu_text("11.00", "2.00"),
         "meetings": _jiangsu_text("10.00", "2.50"),
     }
-    files = [
-        (DocumentFile(f"2019/{name}.txt", tmp_path / f"{name}.txt", 2019), text.encode())
-        for name, text in documents.items()
-    ]
-    with connect(tmp_path / "work.duckdb") as con:
-        ensure_schema(con)
-        store_documents(con, [read_file(file, data) for file, data in files], run_id="t")
-        gate_documents(con, [file.document_id for file, _ in files], run_id="t", data_docs_dir=None)
-        verdicts = dict(rows(con, "select document_id, status from raw.document_verdicts"))
-        failed = rows(
-            con,
-            "select document_id, identity, source_line, message "
-            "from raw.check_results where not success and rejects order by document_id",
-        )
+    verdicts, failed = gate_texts(tmp_path, 2019, documents)
     assert verdicts == {
         "2019/good.txt": "published",
         "2019/totals.txt": "rejected",

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from conftest import SEED, SEED_ID, CliRun, make_raw_dir, rows, run_cli
+from conftest import SEED, SEED_ID, CliRun, gate_texts, make_raw_dir, rows, run_cli
 from documents import scale_document
 
 from orchestration.parsing import parse_document
@@ -613,28 +613,10 @@ def _shanghai_text(basic_in_06: str) -> str:
 
 
 def test_the_shanghai_identity_of_06_against_05_rejects_a_difference(tmp_path) -> None:
-    from orchestration.quality.gate import gate_documents
-    from orchestration.warehouse.database import connect, ensure_schema
-    from orchestration.warehouse.discovery import DocumentFile
-    from orchestration.warehouse.load import read_file, store_documents
-
     # Whole 元, each rounded on its own: two figures may be 1 元 apart (half a 元 each), so
     # the bad document's 06 is 2 元 off.
     documents = {"good": _shanghai_text("10"), "bad": _shanghai_text("12")}
-    files = [
-        (DocumentFile(f"2025/{name}.txt", tmp_path / f"{name}.txt", 2025), text.encode())
-        for name, text in documents.items()
-    ]
-    with connect(tmp_path / "work.duckdb") as con:
-        ensure_schema(con)
-        store_documents(con, [read_file(file, data) for file, data in files], run_id="t")
-        gate_documents(con, [file.document_id for file, _ in files], run_id="t", data_docs_dir=None)
-        verdicts = dict(rows(con, "select document_id, status from raw.document_verdicts"))
-        failed = rows(
-            con,
-            "select document_id, identity, source_line, message "
-            "from raw.check_results where not success and rejects",
-        )
+    verdicts, failed = gate_texts(tmp_path, 2025, documents)
     assert verdicts == {"2025/good.txt": "published", "2025/bad.txt": "rejected"}
     [(document_id, identity, line, message)] = failed
     # 06 合计 (line 28) prints 12 元 against 05's 基本支出 合计 of 10 元.
