@@ -551,3 +551,38 @@ def test_a_rounding_step_in_the_basic_spending_table_is_allowed(warehouse):
         "and level = 'subcategory' and econ_code like '302%'",
         [SOCIAL_WORK],
     ) == [(Decimal("10.22"), 13)]
+
+
+def test_optional_tables_are_recognised_and_counted_not_read() -> None:
+    # Beijing's 决算 add 政府采购情况表 and 政府购买服务支出情况表; no real one is at hand to fix
+    # their columns, so their lines are counted as not read, never guessed into a fact.
+    from orchestration.parsing import parse_document
+
+    seed = SEED.read_text("utf-8")
+    extra = [
+        "政府采购情况表",
+        "单位：万元",
+        "项目\t采购计划金额\t实际采购金额",
+        "合计\t12.00\t11.50",
+        "政府购买服务支出情况表",
+        "单位：万元",
+        "项目\t金额",
+        "合计\t3.00",
+    ]
+    text = final_accounts_text(seed, SEED_DEPARTMENT, 2026) + "\n".join(extra) + "\n"
+    document = parse_document(
+        text.encode(), document_id="2026/optional.txt", source_file="optional.txt"
+    )
+    assert not document.rejected, [issue.message for issue in document.issues]
+    assert {"F10", "F11"} <= set(document.tables_found)
+    counts = {
+        (table, kind): lines
+        for table, kind, lines in document.frame("line_counts").iter_rows()
+        if table in ("F10", "F11")
+    }
+    # Each: its title and unit lines as such, its header and 合计 lines not read.
+    assert counts == {
+        (table, kind): lines
+        for table in ("F10", "F11")
+        for kind, lines in (("title", 1), ("unit", 1), ("not_read", 2))
+    }

@@ -46,6 +46,11 @@ FINAL_TABLE_NAMES: dict[str, str] = {
     "F07": "财政拨款“三公”经费支出决算表",
     "F08": "政府性基金预算财政拨款收入支出决算表",
     "F09": "国有资本经营预算财政拨款收入支出决算表",
+    # Optional tables some localities add (Beijing). Recognised and their lines counted as
+    # not_read: no real 决算 printing them has been seen, so their columns are not known, and a
+    # reader written blind would place figures by guess.
+    "F10": "政府采购情况表",
+    "F11": "政府购买服务支出情况表",
 }
 # Most specific first, matched on the normalised title (NFKC, no spaces). The 三公 title loses
 # its quotation marks in some exports ("财政拨款 三公 经费支出决算表").
@@ -61,6 +66,8 @@ _TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("F01", r"^收入支出决算总表$"),
         ("F02", r"^收入决算表$"),
         ("F03", r"^支出决算表$"),
+        ("F10", r"^(?:\d{4}年度?)?政府采购(?:支出)?情况表$"),
+        ("F11", r"^(?:\d{4}年度?)?政府购买服务(?:支出)?情况表$"),
     )
 )
 REQUIRED_FINAL_TABLES = ("F01", "F03", "F05", "F07")
