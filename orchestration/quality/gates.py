@@ -75,7 +75,7 @@ class IdentityFailure:
             f"{self.document_id}, table {self.table_no}{line}: {self.identity} "
             f"({self.statement}) [{self.item}]: {self.left_side:,.6f} {relation} "
             f"{self.right_side:,.6f}, difference {self.difference:,.6f} 万元, {verdict} the "
-            f"allowance {self.allowance:,.6f} 万元{basis}{other}"
+            f"allowance {_wan(self.allowance)} 万元{basis}{other}"
         )
 
     @property
@@ -85,6 +85,11 @@ class IdentityFailure:
     @property
     def observed(self) -> str:
         return f"{self.left_side:.6f}"
+
+
+def _wan(amount: Decimal) -> str:
+    """An allowance in 万元: six decimals (the fen), seven where it holds half a fen."""
+    return f"{amount:,.6f}" if amount == round(amount, 6) else f"{amount:,.7f}"
 
 
 def _allowance_basis(allowance: Decimal, rounding: Decimal, figures: int) -> str:
@@ -250,12 +255,12 @@ _IDENTITY_COLUMNS = pl.Schema(
         "difference_fen": pl.Int64(),
         # how far apart the sides may be: the identity's tolerance plus half the last printed
         # digit per rounded figure compared (0 where the template prints exact figures)
-        "allowance": pl.Decimal(38, 6),
+        "allowance": pl.Decimal(38, 7),
         # its rounding part: half the last printed digit per rounded figure
-        "rounding": pl.Decimal(38, 6),
+        "rounding": pl.Decimal(38, 7),
         "figures": pl.Int32(),
-        # how far the difference goes beyond the allowance, in fen: > 0 fails
-        "excess_fen": pl.Int64(),
+        # how far the difference goes beyond the allowance, in half fen: > 0 fails
+        "excess_half_fen": pl.Int64(),
         "other_table_no": pl.String(),
         "other_line": pl.Int32(),
         "statement": pl.String(),
@@ -269,17 +274,24 @@ _IDENTITY_COLUMNS = pl.Schema(
 _FEN_LIMIT = 2**63 - 1
 
 
+# Half a fen in 万元, exactly (a DECIMAL literal: multiplying keeps it a DECIMAL).
+_WAN_PER_HALF_FEN = "0.0000005"
+
+
 def _whole_fen(expression: str, *, clamped: bool = False) -> str:
     """An amount in 万元 as whole fen (BIGINT). DuckDB keeps a DECIMAL(18,6) times an integer
     in DECIMAL(18,6), which overflows from 10^6 万元 (100 亿元) on: widen first."""
     fen = f"(({expression})::decimal(38,6) * {FEN_PER_WAN})::hugeint"
-    if clamped:
-        # Not least/greatest: they skip NULL, and a missing side must stay NULL.
-        fen = (
-            f"case when {fen} > {_FEN_LIMIT} then {_FEN_LIMIT} "
-            f"when {fen} < -{_FEN_LIMIT} then -{_FEN_LIMIT} else {fen} end"
-        )
-    return f"({fen})::bigint"
+    return _clamped(fen) if clamped else f"({fen})::bigint"
+
+
+def _clamped(integer: str) -> str:
+    """A HUGEINT expression as BIGINT, clamped to its range (keeping its sign).
+    Not least/greatest: they skip NULL, and a missing side must stay NULL."""
+    return (
+        f"(case when {integer} > {_FEN_LIMIT} then {_FEN_LIMIT} "
+        f"when {integer} < -{_FEN_LIMIT} then -{_FEN_LIMIT} else {integer} end)::bigint"
+    )
 
 
 def compute_identities(
@@ -298,18 +310,26 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
     # one figure each side).
     figures = "compared.figures" if any(c[0] == "figures" for c in printed) else "2"
     difference = "compared.left_side::decimal(38,6) - compared.right_side::decimal(38,6)"
+    # Counted in half fen, as integers, so that half a last digit stays exact (a DECIMAL
+    # divided by 2 in DuckDB is a DOUBLE): half a digit of d fen is d half-fen.
     rounding = (
-        f"({figures}) * greatest(coalesce(own.rounding_wan, 0), coalesce(other.rounding_wan, 0))"
+        f"({figures})::hugeint * greatest(coalesce(own.digit_fen, 0), coalesce(other.digit_fen, 0))"
     )
-    allowance = f"{identity.tolerance_wan}::decimal(38,6) + {rounding}"
-    excess = f"abs({difference})" if identity.bound == "equal" else difference
+    allowance = f"({2 * identity.tolerance_fen} + {rounding})"
+    difference_fen = _whole_fen(difference, clamped=True)
+    compared_half_fen = (
+        f"2 * abs({difference_fen}::hugeint)"
+        if identity.bound == "equal"
+        else f"2 * {difference_fen}::hugeint"
+    )
     frame = query_frame(
         con,
         f"""
         with precision as (
-            -- half the last printed digit of a table whose figures are each rounded to it
+            -- the last printed digit, in fen, of a table whose figures are each rounded to it
             select document_id, table_no,
-                   case when rounded then last_digit_wan / 2 else 0 end as rounding_wan
+                   case when rounded then (last_digit_wan * {FEN_PER_WAN})::bigint else 0 end
+                       as digit_fen
             from raw.printed_precision
             where document_id in (select document_id from checked)
         )
@@ -322,11 +342,11 @@ def _identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pl.Da
                compared.left_side::decimal(38,6) as left_side,
                compared.right_side::decimal(38,6) as right_side,
                ({difference}) as difference,
-               {_whole_fen(difference, clamped=True)} as difference_fen,
-               ({allowance})::decimal(38,6) as allowance,
-               ({rounding})::decimal(38,6) as rounding,
+               {difference_fen} as difference_fen,
+               ({allowance} * {_WAN_PER_HALF_FEN})::decimal(38,7) as allowance,
+               ({rounding} * {_WAN_PER_HALF_FEN})::decimal(38,7) as rounding,
                ({figures})::integer as figures,
-               {_whole_fen(f"{excess} - ({allowance})", clamped=True)} as excess_fen,
+               {_clamped(f"{compared_half_fen} - {allowance}")} as excess_half_fen,
                compared.other_table_no::varchar as other_table_no,
                compared.other_line::integer as other_line
         from ({identity.sql}) as compared
@@ -436,7 +456,7 @@ class _Validator:
                 check.name,
                 [
                     gx.expectations.ExpectColumnValuesToBeBetween(
-                        column="excess_fen",
+                        column="excess_half_fen",
                         max_value=0,
                         row_condition=Column("check_name") == identity.name,
                         meta={
@@ -523,7 +543,9 @@ def _add_identity_failures(outcome: CheckOutcome, compared: pl.DataFrame, valida
     # sides. A difference within an identity's own tolerance alone (a stated rate truncated,
     # expectations/narrative.yml) is what the identity allows, and is not reported.
     for row in compared.filter(
-        (pl.col("difference_fen") != 0) & (pl.col("excess_fen") <= 0) & (pl.col("rounding") > 0)
+        (pl.col("difference_fen") != 0)
+        & (pl.col("excess_half_fen") <= 0)
+        & (pl.col("rounding") > 0)
     ).iter_rows(named=True):
         if bounds.get(row["check_name"]) == "equal" or row["difference_fen"] > 0:
             outcome.rounded.append(_identity_result(row, bounds, within_allowance=True))
@@ -629,12 +651,12 @@ def _result_rows(
             elif rounded:
                 held = (
                     f"{n} comparison(s) hold, {rounded} within the rounding allowance "
-                    f"(at most {allowance:,.6f} 万元; each is reported)"
+                    f"(at most {_wan(allowance)} 万元; each is reported)"
                 )
             else:
                 held = (
                     f"{n} comparison(s) hold exactly (rounding allowance at most "
-                    f"{allowance:,.6f} 万元, not needed)"
+                    f"{_wan(allowance)} 万元, not needed)"
                 )
             rows.append(
                 _success(

@@ -86,7 +86,7 @@ CHECK_RESULT_COLUMNS: dict[str, str] = {
     # Differences of sums: wider than any one amount (DECIMAL(18,6)).
     "difference": "decimal(38,6)",
     # how far apart the sides of an identity may be (the rounding allowance, in 万元)
-    "allowance": "decimal(38,6)",
+    "allowance": "decimal(38,7)",
     "message": "varchar",
     # a failed check that keeps the document out of the marts (others are warnings)
     "rejects": "boolean",
@@ -427,6 +427,7 @@ _POLARS_TYPES: dict[str, pl.DataType] = {
     "timestamptz": pl.Datetime("us", "UTC"),
     "decimal(18,6)": pl.Decimal(18, 6),
     "decimal(38,6)": pl.Decimal(38, 6),
+    "decimal(38,7)": pl.Decimal(38, 7),  # an allowance: half a fen per rounded figure
 }
 
 
