@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
+import polars as pl
 import pytest
 from conftest import CliRun, gate_texts, rows, run_cli
 
-from orchestration.parsing import parse_document
+from orchestration.parsing import ParsedDocument, parse_document
 from orchestration.parsing.templates import JIANGSU, Template, match_profile, normalise
 from orchestration.settings import PROJECT_ROOT
 
@@ -496,6 +497,216 @@ def test_year_over_year_follows_from_the_printed_categories(
     ) == [(0,)]
 
 
+# 收支预算总表 (01) and 收入预算总表 (02) as printed: this year's 财政拨款 (all of it 一般公共预算:
+# 政府性基金 is blank in all nine), the 财政专户管理资金 or 其他资金 beside it where printed
+# (with the one part beneath it in 02), and 收入合计. Pages of 01 and of 02.
+REVENUE = {
+    # 省委 2017 p.1 «一、财政拨款 20,702.25», «二、财政专户管理资金 147.20», «当年收入小计
+    # 20,849.45», «收入合计 20,849.45»; p.2 «收入总计 20,849.45», «一般公共预算资金 小计
+    # 20,702.25», «公共财政拨款(补助)资金 20,702.25», «财政专户管理资金 小计 147.20»,
+    # «其他非税收入 147.20»
+    (2017, PARTY): (
+        "20,702.25",
+        ("fiscal_special_account", "other_non_tax", "147.20"),
+        "20,849.45",
+        1,
+        2,
+    ),
+    # 省委 2018 p.3 «一、财政拨款 24,458.43 … 收入合计 24,458.43»; p.4 the same in 02
+    (2018, PARTY): ("24,458.43", None, "24,458.43", 3, 4),
+    # 省委 2019 p.1 «一、财政拨款 27,664.22 … 收入合计 27,664.22»; p.2 the same in 02
+    (2019, PARTY): ("27,664.22", None, "27,664.22", 1, 2),
+    # 政协 2017 p.1 «一、财政拨款 9,066.79», «三、其他资金 80.00», «收入合计 9,146.79»; p.2
+    # «其他资金 小计 80.00», «其他收入 80.00»
+    (2017, CPPCC): ("9,066.79", ("other_funds", "other", "80.00"), "9,146.79", 1, 2),
+    # 政协 2018 p.1 «10,070.48», «80.00», «10,150.48»; p.2 the same in 02
+    (2018, CPPCC): ("10,070.48", ("other_funds", "other", "80.00"), "10,150.48", 1, 2),
+    # 政协 2019 p.1 «13,297.11», «80.00», «13,377.11»; p.2 the same in 02
+    (2019, CPPCC): ("13,297.11", ("other_funds", "other", "80.00"), "13,377.11", 1, 2),
+    # 人大 2017: 01 runs over p.7-9 (below); p.9 «收入总计 13,649.07», «一般公共预算资金 小计
+    # 13,649.07», «公共财政拨款(补助)资金 13,649.07»
+    (2017, CONGRESS): ("13,649.07", None, "13,649.07", 7, 9),
+    # 人大 2018 p.8 «一、财政拨款 15897.44 … 收入合计 15897.44»; p.9 the same in 02
+    (2018, CONGRESS): ("15897.44", None, "15897.44", 8, 9),
+    # 人大 2019 p.1 «一、财政拨款 18,330.37 … 收入合计 18,330.37»; p.2 the same in 02
+    (2019, CONGRESS): ("18,330.37", None, "18,330.37", 1, 2),
+}
+
+
+def printed_revenue(year: int, office: str) -> dict[tuple[str, str, str], tuple[Decimal, int]]:
+    """Every line of 01's 收入 side and of 02 that prints an amount, as fct_revenue should hold
+    it: (table_no, fund_group, revenue_source) -> (万元, page)."""
+    appropriation, beside, total, page_01, page_02 = REVENUE[year, office]
+    # 人大 2017 prints 01 over three pages: 当年收入小计 on p.8, 收入合计 on p.9.
+    subtotal_page, total_page = (8, 9) if (year, office) == (2017, CONGRESS) else (page_01,) * 2
+    current = total if beside else appropriation
+    expected = {
+        ("01", "current_year", "fiscal_appropriation"): (wan(appropriation), page_01),
+        ("01", "current_year", "general_public_budget"): (wan(appropriation), page_01),
+        ("01", "current_year", "subtotal"): (wan(current), subtotal_page),
+        ("01", "total", "total"): (wan(total), total_page),
+        ("02", "total", "total"): (wan(total), page_02),
+        ("02", "current_year", "general_public_budget"): (wan(appropriation), page_02),
+        ("02", "current_year", "general_appropriation"): (wan(appropriation), page_02),
+    }
+    if beside:
+        group, part, amount = beside
+        expected[("01", "current_year", group)] = (wan(amount), page_01)
+        expected[("02", "current_year", group)] = (wan(amount), page_02)
+        expected[("02", "current_year", part)] = (wan(amount), page_02)
+    return expected
+
+
+@real_documents
+@pytest.mark.parametrize("year_office", list(REVENUE), ids=lambda k: f"{k[0]}-{k[1]}")
+def test_revenue_equals_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, year_office: tuple[int, str]
+) -> None:
+    year, office = year_office
+    found = {
+        row[:3]: row[3:]
+        for row in rows(
+            marts,
+            "select table_no, fund_group, revenue_source, amount, source_page "
+            "from marts.fct_revenue where document_id = ? and amount is not null",
+            [tables_id(year, office)],
+        )
+    }
+    assert found == printed_revenue(year, office)
+
+
+@real_documents
+def test_revenue_parts_name_the_line_they_are_printed_beneath(
+    marts: duckdb.DuckDBPyConnection,
+) -> None:
+    # 政协 2019 p.2: «其他资金 小计 80.00» with «事业收入», «经营收入», «其他收入 80.00» beneath
+    # it (no 债务资金 line that year); 01's «1.一般公共预算» is part of «一、财政拨款».
+    found = rows(
+        marts,
+        "select table_no, revenue_source, part_of, revenue_name from marts.fct_revenue "
+        "where document_id = ? and part_of is not null order by source_line, table_no",
+        [tables_id(2019, CPPCC)],
+    )
+    assert found == [
+        ("01", "general_public_budget", "fiscal_appropriation", "一般公共预算"),
+        ("01", "government_fund", "fiscal_appropriation", "政府性基金预算"),
+        ("02", "general_appropriation", "general_public_budget", "公共财政拨款(补助)资金"),
+        ("02", "special_revenue", "general_public_budget", "专项收入"),
+        ("02", "institution_business", "other_funds", "事业收入"),
+        ("02", "institution_operating", "other_funds", "经营收入"),
+        ("02", "other", "other_funds", "其他收入"),
+    ]
+
+
+@real_documents
+@pytest.mark.parametrize("office", [PARTY, CPPCC, CONGRESS])
+@pytest.mark.parametrize("year", [2018, 2019])
+def test_revenue_year_over_year_follows_from_the_printed_figures(
+    marts: duckdb.DuckDBPyConnection, office: str, year: int
+) -> None:
+    # 02's 收入总计 and 一般公共预算资金 each year against the year before (REVENUE's pages).
+    found = {
+        row[0]: row[1:]
+        for row in rows(
+            marts,
+            "select revenue_source, amount, prior_amount, change, change_pct, status "
+            "from marts.yoy_revenue where department_name = ? and fiscal_year = ? "
+            "and revenue_source in ('total', 'general_public_budget')",
+            [DEPARTMENTS[year, office], year],
+        )
+    }
+    current, prior = REVENUE[year, office], REVENUE[year - 1, office]
+    assert found == {
+        "total": (*expected_change(current[2], prior[2]), "continuing"),
+        "general_public_budget": (*expected_change(current[0], prior[0]), "continuing"),
+    }
+
+
+def _parsed(year: int, office: str) -> ParsedDocument:
+    from orchestration.parsing.extract.pdf import extract_pdf
+
+    name = TABLES[year][office]
+    data = (JIANGSU_BUDGETS / office / name).read_bytes()
+    return parse_document(
+        data,
+        document_id="d",
+        source_file=name,
+        folder_year=year,
+        extracted=extract_pdf(data, name),
+    )
+
+
+@real_documents
+def test_summary_labels_cut_by_a_page_break_are_one_line() -> None:
+    # 人大 2017's 收支预算总表 runs over p.7-9 of the bound document: «八、社会保障和就»
+    # «1,608.51» ends p.7 and «业支出» opens p.8; «当 年 收 入» «13,649.07» ends p.8 and
+    # «小计» opens p.9. Each is one line, its amount where the label starts.
+    parsed = _parsed(2017, CONGRESS)
+    summary = parsed.frames["budget_summary"].filter(pl.col("table_no") == "01")
+    printed = [
+        (row["label"], row["amount"], row["source_line"], row["source_page"])
+        for row in summary.filter(pl.col("amount").is_not_null()).to_dicts()
+        if row["line_type"] in ("item", "subtotal") or row["label"] == "基本支出"
+    ]
+    assert printed == [
+        ("财政拨款", wan("13,649.07"), 6, 7),
+        ("一般公共服务支出", wan("10,528.33"), 6, 7),
+        ("基本支出", wan("7,666.68"), 6, 7),
+        ("社会保障和就业支出", wan("1,608.51"), 13, 7),
+        ("住房保障支出", wan("1,512.23"), 25, 8),
+        ("当年收入小计", wan("13,649.07"), 28, 8),
+        ("当年支出小计", wan("13,649.07"), 28, 8),
+    ]
+    assert not [issue for issue in parsed.issues if issue.table_no in ("01", "02", "04")]
+
+
+@real_documents
+def test_the_appropriation_summary_is_read_by_its_labels() -> None:
+    # 政协 2019 p.4 财政拨款收支预算总表: «一、一般公共预算 13,297.11 | 一、基本支出 6,442.75»,
+    # «二、政府性基金预算 | 二、项目支出 4,968.34», «三、单位预留机动经费 1,886.02»,
+    # «收入合计 13,297.11 | 支出合计 13,297.11».
+    summary = _parsed(2019, CPPCC).frames["budget_summary"].filter(pl.col("table_no") == "04")
+    printed = [
+        (row["side"], row["line_type"], row["label"], row["amount"], row["source_page"])
+        for row in summary.filter(pl.col("amount").is_not_null()).to_dicts()
+    ]
+    assert printed == [
+        ("revenue", "item", "一般公共预算", wan("13,297.11"), 4),
+        ("expenditure", "purpose", "基本支出", wan("6,442.75"), 4),
+        ("expenditure", "purpose", "项目支出", wan("4,968.34"), 4),
+        ("expenditure", "purpose", "单位预留机动经费", wan("1,886.02"), 4),
+        ("revenue", "total", "收入合计", wan("13,297.11"), 4),
+        ("expenditure", "total", "支出合计", wan("13,297.11"), 4),
+    ]
+
+
+@real_documents
+def test_the_summary_identities_hold_on_every_document(
+    marts: duckdb.DuckDBPyConnection,
+) -> None:
+    # 01, 02 and 04 against each other and against 03 and 15, on all nine: every comparison
+    # holds exactly (none needs its rounding allowance).
+    identities = (
+        "01.fund_lines",
+        "01.purpose_lines",
+        "01.purpose_vs_03",
+        "02.part_lines",
+        "02.sources_vs_01",
+        "02.grand_total_vs_01",
+        "03.total_vs_01",
+        "04.purpose_lines",
+        "15.appropriation_vs_04",
+    )
+    found = rows(
+        marts,
+        "select identity, count(*), count(*) filter (where outcome = 'passed' "
+        "and message like '%hold exactly%') from marts.data_quality "
+        "where identity in (select unnest(?)) group by identity order by identity",
+        [list(identities)],
+    )
+    assert found == [(identity, 9, 9) for identity in sorted(identities)]
+
+
 @real_documents
 def test_a_table_printed_twice_but_not_read_is_a_warning(marts: duckdb.DuckDBPyConnection) -> None:
     # 人大 2017 prints 财政拨款基本支出预算表 on p.11 and again from p.12, and 财政拨款政府性基金
@@ -585,13 +796,43 @@ def test_without_a_year_folder_the_year_is_unknown_and_said_so() -> None:
     assert "data/raw/<year>/" in issue.message
 
 
-def _jiangsu_text(basic_in_03: str, meetings: str) -> str:
+def _jiangsu_text(basic_in_03: str, meetings: str, other_income: str = "1.00") -> str:
     """A small document in Jiangsu's layout (the real ones' titles, 部门 lines and headers):
-    03 合计 30.00 with 10.00 基本支出 given, 15.00 项目支出 and 5.00 单位预留机动经费; 09 合计
-    4.00 with 三公 1.00, 培训费 1.00 and 会议费 given."""
+    收入 29.00 财政拨款 and 1.00 其他资金 (its 其他收入 given); 03 合计 30.00 with 10.00
+    基本支出 given, 15.00 项目支出 and 5.00 单位预留机动经费; 09 合计 4.00 with 三公 1.00,
+    培训费 1.00 and 会议费 given."""
     department = "部门：江苏省某厅 单位：万元"
-    lines = ["收支预算总表", department, "收入合计\t30.00\t支出合计\t30.00", ""]
-    lines += ["收入预算总表", department, "收入总计\t\t30.00", ""]
+    lines = [
+        "收支预算总表",
+        department,
+        "收入\t\t支出\t\t\t",
+        "项目名称\t金额\t功能分类\t\t支出用途\t",
+        "\t\t功能科目名称\t金额\t项目名称\t金额",
+        "一、财政拨款\t29.00\t一、一般公共服务支出\t30.00\t一、基本支出\t10.00",
+        "1.一般公共预算\t29.00\t二、外交支出\t\t二、项目支出\t15.00",
+        "2.政府性基金预算\t\t三、国防支出\t\t三、单位预留机动经费\t5.00",
+        "二、财政专户管理资金\t\t四、公共安全支出\t\t\t",
+        "三、其他资金\t1.00\t五、教育支出\t\t\t",
+        "当年收入小计\t30.00\t当年支出小计\t\t\t30.00",
+        "上年结转资金\t\t结转下年资金\t\t\t",
+        "收入合计\t30.00\t支出合计\t\t\t30.00",
+        "",
+        "收入预算总表",
+        department,
+        "项目名称\t\t金额",
+        "收入总计\t\t30.00",
+        "一般公共预算资金\t小计\t29.00",
+        "\t公共财政拨款(补助)资金\t29.00",
+        "\t专项收入\t",
+        "政府性基金\t小计\t",
+        "财政专户管理资金\t小计\t",
+        "其他资金\t小计\t1.00",
+        "\t事业收入\t",
+        f"\t其他收入\t{other_income}",
+        "上年结转和结余资金\t小计\t",
+        "\t其中：动用上年结转和结余资金\t",
+        "",
+    ]
     lines += [
         "支出预算总表",
         department,
@@ -599,15 +840,26 @@ def _jiangsu_text(basic_in_03: str, meetings: str) -> str:
         f"30.00\t{basic_in_03}\t15.00\t5.00\t",
         "",
     ]
-    lines += ["财政拨款收支预算总表", department, "收入合计\t30.00\t支出合计\t30.00", ""]
+    lines += [
+        "财政拨款收支预算总表",
+        department,
+        "收入\t\t支出\t",
+        "项目名称\t金额\t支出用途\t",
+        "\t\t项目名称\t金额",
+        "一、一般公共预算\t29.00\t一、基本支出\t10.00",
+        "二、政府性基金预算\t\t二、项目支出\t14.00",
+        "\t\t三、单位预留机动经费\t5.00",
+        "收入合计\t29.00\t支出合计\t29.00",
+        "",
+    ]
     lines += [
         "一般公共预算支出预算表（功能科目）",
         department,
         "功能科目编码\t功能科目名称\t金额",
-        "合计\t\t30.00",
-        "201\t一般公共服务支出\t30.00",
-        "20131\t党委办公厅（室）及相关机构事务\t30.00",
-        "2013101\t行政运行\t30.00",
+        "合计\t\t29.00",
+        "201\t一般公共服务支出\t29.00",
+        "20131\t党委办公厅（室）及相关机构事务\t29.00",
+        "2013101\t行政运行\t29.00",
         "",
         "一般公共预算基本支出预算表（经济科目）",
         department,
@@ -626,29 +878,49 @@ def _jiangsu_text(basic_in_03: str, meetings: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _line_of(text: str, printed: str) -> int:
+    return text.splitlines().index(printed) + 1
+
+
 def test_the_jiangsu_identities_reject_a_difference_naming_the_line(tmp_path) -> None:
     documents = {
         "good": _jiangsu_text("10.00", "2.00"),
         "totals": _jiangsu_text("11.00", "2.00"),
         "meetings": _jiangsu_text("10.00", "2.50"),
+        "parts": _jiangsu_text("10.00", "2.00", other_income="0.90"),
     }
     verdicts, failed = gate_texts(tmp_path, 2019, documents)
     assert verdicts == {
         "2019/good.txt": "published",
         "2019/totals.txt": "rejected",
         "2019/meetings.txt": "rejected",
+        "2019/parts.txt": "rejected",
     }
-    [(meetings_id, meetings_identity, meetings_line, meetings_message), totals] = failed
-    # 09 合计 (line 38) prints 4.00 against 三公 1.00 + 会议费 2.50 + 培训费 1.00 = 4.50.
-    assert (meetings_id, meetings_identity, meetings_line) == (
-        "2019/meetings.txt",
-        "09.meetings_training",
-        38,
+    by_identity = {(row[0], row[1]): row[2:] for row in failed}
+    assert set(by_identity) == {
+        ("2019/meetings.txt", "09.meetings_training"),
+        ("2019/totals.txt", "03.basic_project_reserve"),
+        ("2019/totals.txt", "01.purpose_vs_03"),
+        ("2019/parts.txt", "02.part_lines"),
+    }
+    # 09 合计 prints 4.00 against 三公 1.00 + 会议费 2.50 + 培训费 1.00 = 4.50.
+    line, message = by_identity["2019/meetings.txt", "09.meetings_training"]
+    assert line == _line_of(documents["meetings"], "4.00\t1.00\t\t\t\t\t1.00\t2.50\t1.00")
+    assert "4.000000" in message and "4.500000" in message
+    # 03 合计 prints 30.00 against 11.00 + 15.00 + 5.00 = 31.00; and 01's 基本支出 10.00
+    # against 03's 11.00.
+    line, message = by_identity["2019/totals.txt", "03.basic_project_reserve"]
+    assert line == _line_of(documents["totals"], "30.00\t11.00\t15.00\t5.00\t")
+    assert "30.000000" in message and "31.000000" in message
+    line, message = by_identity["2019/totals.txt", "01.purpose_vs_03"]
+    assert line == _line_of(
+        documents["totals"], "一、财政拨款\t29.00\t一、一般公共服务支出\t30.00\t一、基本支出\t10.00"
     )
-    assert "4.000000" in meetings_message and "4.500000" in meetings_message
-    # 03 合计 (line 12) prints 30.00 against 11.00 + 15.00 + 5.00 = 31.00.
-    assert totals[:3] == ("2019/totals.txt", "03.basic_project_reserve", 12)
-    assert "30.000000" in totals[3] and "31.000000" in totals[3]
+    assert "10.000000" in message and "11.000000" in message
+    # 02 其他资金 小计 prints 1.00 against its one part, 其他收入 0.90.
+    line, message = by_identity["2019/parts.txt", "02.part_lines"]
+    assert line == _line_of(documents["parts"], "其他资金\t小计\t1.00")
+    assert "1.000000" in message and "0.900000" in message
 
 
 @pytest.mark.parametrize(

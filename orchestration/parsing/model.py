@@ -37,6 +37,9 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     "revenue": {
         "fund_group": TEXT,  # total | current_year | carryover
         "revenue_source": TEXT,
+        # The source this line is printed beneath, as one of its parts (Jiangsu's lines under
+        # a 小计: 事业收入 under 其他资金); NULL for a source of its own.
+        "part_of": TEXT,
         "label": TEXT,
         "amount": AMOUNT_DTYPE,
         "source_line": LINE,

@@ -418,6 +418,194 @@ def read_revenue(reader: _Reader) -> None:
     reader.result.frames["revenue"] = reader.frame("revenue", records)
 
 
+# --- Jiangsu: 01 and 04 as label pairs, 02 as a list -----------------------------------------
+
+# A line of only these words is the header of a side-by-side summary table.
+_PAIR_HEADER_WORDS = frozenset(
+    {"收入", "支出", "项目", "项目名称", "金额", "功能分类", "功能科目名称", "支出用途"}
+)
+
+# The fixed lines of a side-by-side summary table, by their label without its ordinal.
+_PAIR_FIXED_LINES = (
+    (r"^当年收入小计$", "revenue", "subtotal"),
+    (r"^上年结转(和结余)?(资金)?$", "revenue", "carryover"),
+    (r"^收入(合计|总计)$", "revenue", "total"),
+    (r"^当年支出小计$", "expenditure", "subtotal"),
+    (r"^结转下年(资金)?$", "expenditure", "carryover"),
+    (r"^支出(合计|总计)$", "expenditure", "total"),
+)
+
+# 支出用途: what the spending is for, printed beside its function categories (line_type
+# `purpose`). Each column adds up to the same 当年支出小计.
+_PURPOSES = frozenset({"基本支出", "项目支出", "单位预留机动经费"})
+
+
+def _pair_entry(label: str) -> Record | None:
+    """Which side and line of a side-by-side summary table a label is (None: not known)."""
+    fund_line = _FUND_LINE.match(label)
+    if fund_line:
+        ordinal, printed = fund_line.group("ordinal"), label[fund_line.end() :]
+    else:
+        ordinal, printed = split_ordinal(label)
+    name = normalise_label(printed)
+    entry: Record = {"ordinal": ordinal, "label": name}
+    for pattern, side, line_type in _PAIR_FIXED_LINES:
+        if re.match(pattern, name):
+            return {**entry, "side": side, "line_type": line_type}
+    if fund_line:
+        source = revenue_source(name)
+        if source not in _FUNDS:
+            return None
+        return {**entry, "side": "revenue", "line_type": "fund_item", "revenue_source": source}
+    if name in _PURPOSES:
+        return {**entry, "side": "expenditure", "line_type": "purpose"}
+    if ordinal is None:
+        return None
+    if code := function_category_code(name):
+        return {**entry, "side": "expenditure", "line_type": "item", "function_code": code}
+    if source := revenue_source(name):
+        return {**entry, "side": "revenue", "line_type": "item", "revenue_source": source}
+    return None
+
+
+def _label_pairs(line: Line) -> list[list[str | None]] | str:
+    """The line's [label, amount] pairs in order, an amount belonging to the label before it
+    (blank cells between them are the label's merged cells), or why the line cannot be read."""
+    pairs: list[list[str | None]] = []
+    for cell in line.cells:
+        if not cell.strip():
+            continue
+        if not is_amount_like(cell):
+            pairs.append([cell.strip(), None])
+        elif not pairs or pairs[-1][1] is not None:
+            return f"the amount {cell} follows no label of its own"
+        else:
+            pairs[-1][1] = cell
+    return pairs
+
+
+def read_label_pairs(reader: _Reader) -> None:
+    """A summary table printed as «label | amount» pairs side by side (Jiangsu's 收支预算总表:
+    收入, 功能分类 and 支出用途; its 财政拨款收支预算总表: 收入 and 支出用途). The pairs' columns
+    move from page to page (a page continued without its header is extracted on its own
+    grid), so a figure is placed by its label, not by its column: every label names its side
+    and line, and its amount is the next filled cell. An amount with no label of its own
+    before it, or a label no rule knows, is reported, never attached to a neighbour.
+
+    A label cut by a page break («八、社会保障和就» | «业支出», «当 年 收 入» | «小计») is one
+    label when the next line prints its end alone."""
+    kinds = reader.result.kinds
+    lines: list[tuple[Line, list[list[str | None]]]] = []
+    for line in reader.content():
+        pairs = _label_pairs(line)
+        if isinstance(pairs, str):
+            reader.not_understood(pairs, line)
+        elif not pairs:
+            kinds[line.no] = "blank"
+        elif (
+            all(amount is None for _, amount in pairs)
+            and {normalise_label(str(label)) for label, _ in pairs} <= _PAIR_HEADER_WORDS
+        ):
+            kinds[line.no] = "header"
+        else:
+            lines.append((line, pairs))
+    records: list[Record] = []
+    continued: set[int] = set()
+    for index, (line, pairs) in enumerate(lines):
+        if line.no in continued:
+            continue
+        understood = True
+        for label, amount in pairs:
+            entry = _pair_entry(str(label))
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if entry is None and following is not None and len(following[1]) == 1:
+                ((end, end_amount),) = following[1]
+                entry = _pair_entry(str(label) + str(end)) if end_amount is None else None
+                if entry is not None:
+                    continued.add(following[0].no)
+                    kinds[following[0].no] = "row"
+            if entry is None:
+                reader.not_understood(f"«{label}» is no line this table prints", line)
+                understood = False
+                continue
+            records.append({**entry, "amount": amount, "source_line": line.no})
+        if understood:
+            kinds[line.no] = "row"
+    if not records:
+        reader.issue("no line of the table could be read")
+    reader.result.frames["budget_summary"] = reader.frame(
+        "budget_summary", records, table_no=reader.table_no
+    )
+
+
+# «其中：动用上年结转和结余资金»: a part of the line above, not a source of its own.
+_OF_WHICH = re.compile(r"^其中[:：]")
+
+
+def read_revenue_list(reader: _Reader) -> None:
+    """A 收入预算总表 printed as a list (Jiangsu): 收入总计, then each group of sources on its
+    own 小计 line (一般公共预算资金, 政府性基金, 财政专户管理资金, 其他资金, 上年结转和结余资金)
+    with its parts on the lines beneath it, the group's name left blank. Groups are this
+    year's sources and the carry-over; a part is stored with `part_of` its group, so the
+    groups add up to 收入总计 and each group's parts to its 小计."""
+    kinds = reader.result.kinds
+    records: list[Record] = []
+    group: str | None = None
+    for line in reader.content():
+        names = [normalise_label(cell) for cell in line.filled if not is_amount_like(cell)]
+        amounts = [cell for cell in line.filled if is_amount_like(cell)]
+        if not line.filled:
+            kinds[line.no] = "blank"
+            continue
+        if not amounts and set(names) <= _PAIR_HEADER_WORDS:
+            kinds[line.no] = "header"
+            continue
+        if len(amounts) > 1 or (amounts and line.filled[-1] != amounts[0]):
+            reader.not_understood("a line of this list prints one amount, in its last cell", line)
+            continue
+        label = next(cell.strip() for cell in line.filled if not is_amount_like(cell))
+        record: Record = {
+            "label": label,
+            "amount": amounts[0] if amounts else None,
+            "source_line": line.no,
+        }
+        first_cell_blank = not line.cells[0].strip()
+        if names in (["收入总计"], ["收入合计"]):
+            record.update(fund_group="total", revenue_source="total")
+            group = None
+        elif len(names) == 2 and names[1] == "小计" and not first_cell_blank:
+            if re.match(r"^上年结转", names[0]):
+                # The carry-over prints no parts of its own, only 其中 lines.
+                record.update(fund_group="carryover", revenue_source="subtotal")
+                group = None
+            elif source := revenue_source(names[0]):
+                record.update(fund_group="current_year", revenue_source=source)
+                group = source
+            else:
+                reader.not_understood(f"unknown group of sources «{label}»", line)
+                group = None
+                continue
+        elif len(names) == 1 and first_cell_blank and _OF_WHICH.match(names[0]):
+            kinds[line.no] = "not_read"
+            continue
+        elif len(names) == 1 and first_cell_blank:
+            source = revenue_source(names[0])
+            if group is None or source is None:
+                reader.not_understood(
+                    f"«{label}» is not a known source beneath a group's 小计", line
+                )
+                continue
+            record.update(fund_group="current_year", revenue_source=source, part_of=group)
+        else:
+            reader.not_understood("neither 收入总计, a group's 小计 nor a part beneath one", line)
+            continue
+        kinds[line.no] = "total" if record["revenue_source"] == "total" else "row"
+        records.append(record)
+    if not records:
+        reader.issue("no line of the table could be read")
+    reader.result.frames["revenue"] = reader.frame("revenue", records)
+
+
 # --- 03 支出总表 -----------------------------------------------------------------------------
 
 _EXPENDITURE_COLUMNS = [
@@ -779,6 +967,8 @@ def read_agency_operation(reader: _Reader) -> None:
 TEMPLATE_READERS: dict[TableReader, Callable[[_Reader], None]] = {
     TableReader.PRINTED_TOTALS: read_printed_totals,
     TableReader.PROCUREMENT_CATEGORIES: read_procurement_categories,
+    TableReader.LABEL_PAIRS: read_label_pairs,
+    TableReader.REVENUE_LIST: read_revenue_list,
 }
 
 READERS: dict[str, Callable[[_Reader], None]] = {

@@ -60,6 +60,12 @@ class TableReader(StrEnum):
     # 采购品目大类 rows («一、货物A») with the 专项 and 采购物品 lines beneath them (Jiangsu's
     # 政府采购预算表): the categories are the national table's rows.
     PROCUREMENT_CATEGORIES = "procurement_categories"
+    # Side-by-side «label | amount» pairs whose columns move from page to page (Jiangsu's
+    # 收支预算总表: 收入 | 功能分类 | 支出用途; its 财政拨款收支预算总表: 收入 | 支出用途): each
+    # label says which side it is, and its amount is the next cell.
+    LABEL_PAIRS = "label_pairs"
+    # One source per line, a group's 小计 with its parts beneath it (Jiangsu's 收入预算总表).
+    REVENUE_LIST = "revenue_list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,10 +260,10 @@ _JIANGSU_FUNCTION = [
 JIANGSU = TemplateProfile(
     template=Template.JIANGSU,
     tables=(
-        TemplateTable("01", _titles("收支预算总表"), read=False),
-        TemplateTable("02", _titles("收入预算总表"), read=False),
+        TemplateTable("01", _titles("收支预算总表"), reader=TableReader.LABEL_PAIRS),
+        TemplateTable("02", _titles("收入预算总表"), reader=TableReader.REVENUE_LIST),
         TemplateTable("03", _titles("支出预算总表"), reader=TableReader.PRINTED_TOTALS),
-        TemplateTable("04", _titles("财政拨款收支预算总表"), read=False),
+        TemplateTable("04", _titles("财政拨款收支预算总表"), reader=TableReader.LABEL_PAIRS),
         TemplateTable(
             "15", _titles("财政拨款支出预算表（功能科目）", "财政拨款支出预算表"), required=False
         ),
@@ -441,6 +447,8 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
     out: list[str] = []
     years: set[int] = set()
     departments: list[str] = []
+    # (line index, name printed) of each department line
+    department_lines: list[tuple[int, str]] = []
     titles: list[tuple[int, str, str]] = []
     title_units: dict[int, str] = {}
     rows = [split_cells(text) for text in lines]
@@ -501,6 +509,7 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
         )
         if department:
             departments.append(department.group("department"))
+            department_lines.append((number - 1, department.group("department")))
             # A department line wrapped before its unit: the unit prints on a line of its own.
             unit = department.group("unit")
             out.append(f"金额单位：{unit}" if unit else "")
@@ -523,10 +532,13 @@ def normalise(lines: list[str], profile: TemplateProfile) -> Normalised:
         if code_columns and len(cells) >= code_columns:
             cells = [_join_code(cells[:code_columns]), *cells[code_columns:]]
         out.append("\t".join(cells))
+    department_name = _one_department(departments)
+    if department_name is not None:
+        _blank_name_ends(out, rows, department_lines, department_name)
     return Normalised(
         lines=out,
         fiscal_year=years.pop() if len(years) == 1 else None,
-        department_name=_one_department(departments),
+        department_name=department_name,
         titles=titles,
         title_units=title_units,
     )
@@ -543,6 +555,21 @@ def _one_department(printed: list[str]) -> str | None:
     if longest is not None and all(longest.startswith(name) for name in names):
         return longest
     return None
+
+
+def _blank_name_ends(
+    out: list[str], rows: list[list[str]], department_lines: list[tuple[int, str]], name: str
+) -> None:
+    """A department line cut in its cell prints the rest of the name on a line of its own,
+    after the unit («部门：中国共产党江苏省委员会办» / «单位：万元» / «公厅»): that line is the
+    name's, not a row of the table."""
+    for index, printed in department_lines:
+        rest = name[len(printed) :] if name != printed and name.startswith(printed) else ""
+        for following in range(index + 1, min(index + 3, len(rows))):
+            cells = [cell for cell in rows[following] if cell]
+            if rest and len(cells) == 1 and normalise_label(cells[0]) == normalise_label(rest):
+                out[following] = ""
+                break
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,13 +24,22 @@ _REVENUE_SOURCES: tuple[tuple[str, str], ...] = (
     ("general_public_budget", r"一般公共预算"),
     ("government_fund", r"政府性基金"),
     ("state_capital_operation", r"国有资本经营"),
-    ("fiscal_special_account", r"财政专户"),
-    ("institution_operating", r"事业单位经营"),
+    # 财政转专户管理资金: Jiangsu 政协 2017 prints the 转
+    ("fiscal_special_account", r"财政转?专户"),
+    ("institution_operating", r"事业单位经营|^经营收入$"),
     ("institution_business", r"^事业收入$"),
     ("superior_subsidy", r"上级补助"),
     ("subordinate_remittance", r"附属单位上缴"),
     ("unit_funds", r"^单位资金$"),
-    ("other", r"^其他(收入|资金)$"),
+    # Jiangsu's 其他资金: the group of 事业收入, 经营收入, 其他收入 and 债务资金 (its 收入预算总表)
+    ("other_funds", r"^其他资金$"),
+    ("other", r"^其他收入$"),
+    # The lines Jiangsu's 收入预算总表 prints beneath a group's 小计 (revenue.part_of)
+    ("general_appropriation", r"^公共财政拨款(\(补助\))?资金$"),
+    ("special_revenue", r"^专项收入$"),
+    ("education_fees", r"^专户管理教育收费$"),
+    ("other_non_tax", r"^其他非税收入$"),
+    ("bank_loans", r"^债务资金(\(银行贷款\))?$"),
 )
 
 

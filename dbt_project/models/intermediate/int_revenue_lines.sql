@@ -1,7 +1,8 @@
 -- Revenue as printed by 01 收支总表 and 02 收入总表, in one shape: which fund group
 -- (this year's revenue, last year's carry-over, or the grand total) and which source. Shanghai's
 -- 01 prints 财政拨款收入 (fiscal_appropriation) with its funds beneath it (fund_item lines):
--- both are this year's revenue, the funds a breakdown of the appropriation.
+-- both are this year's revenue, the funds a breakdown of the appropriation (part_of it).
+-- Jiangsu's 02 prints its groups' 小计 with their parts beneath them (part_of the group).
 
 with summary_lines as (
     select * from {{ ref('stg_budget_summary') }}
@@ -26,6 +27,7 @@ from_summary as (
             when 'total' then 'total'
             else revenue_source
         end as revenue_source,
+        case when line_type = 'fund_item' then 'fiscal_appropriation' end as part_of,
         label as revenue_name,
         amount,
         source_line,
@@ -39,6 +41,7 @@ from_revenue_table as (
         '02' as table_no,
         fund_group,
         revenue_source,
+        part_of,
         label as revenue_name,
         amount,
         source_line,

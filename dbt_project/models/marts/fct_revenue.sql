@@ -14,6 +14,7 @@ final as (
         revenue_lines.table_no,
         revenue_lines.fund_group,
         revenue_lines.revenue_source,
+        revenue_lines.part_of,
         revenue_lines.revenue_name,
         revenue_lines.amount,
         revenue_lines.source_line,

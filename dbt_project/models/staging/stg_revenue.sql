@@ -7,6 +7,7 @@ renamed as (
         document_id,
         fund_group,
         revenue_source,
+        part_of,
         label,
         amount,
         source_line,
