@@ -708,6 +708,24 @@ def test_the_summary_identities_hold_on_every_document(
 
 
 @real_documents
+def test_a_sources_revenue_sentence_is_not_read_as_the_total(
+    marts: duckdb.DuckDBPyConnection,
+) -> None:
+    # 人大 2018 p.19 «（一）收入预算总计15897.44万元» and p.21 «本年收入预算合计15897.44万元»
+    # are the total, as 01 prints it (p.8 «当年收入小计 15897.44»); «财政专户管理资金收入预算
+    # 总计0万元» (p.19) and «其他资金收入预算总计0万元» (p.20) are those sources', not more
+    # totals of 0.
+    found = rows(
+        marts,
+        "select outcome, message from marts.data_quality where document_id = ? "
+        "and identity = '01.stated_budget_figures'",
+        [tables_id(2018, CONGRESS)],
+    )
+    assert [outcome for outcome, _ in found] == ["passed"]
+    assert "2 comparison(s) hold exactly" in found[0][1]
+
+
+@real_documents
 def test_a_table_printed_twice_but_not_read_is_a_warning(marts: duckdb.DuckDBPyConnection) -> None:
     # 人大 2017 prints 财政拨款基本支出预算表 on p.11 and again from p.12, and 财政拨款政府性基金
     # 支出预算表 on p.11 and p.15: tables the profile does not read, so nothing of either

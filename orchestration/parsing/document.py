@@ -34,7 +34,7 @@ from .text import decode, remove_controls, split_lines
 
 # Bump when a change to the parser changes what it reads from the same bytes: documents parsed
 # by another version are parsed again on the next build.
-PARSER_VERSION = "11"
+PARSER_VERSION = "12"
 
 
 def parse_document(

@@ -88,8 +88,17 @@ def _amount(name: str = "amount") -> str:
 
 # Each kind's sentences, most specific first where two could match the same words. The
 # running text has no spaces (removed when it is joined), so none appear here.
+# 收入预算 after a source's name is that source's (Jiangsu's 人大 2018, p.19: «财政拨款收入预算
+# 总计…», «政府性基金收入预算0万元», «财政专户管理资金收入预算总计0万元»), not the total.
+_SOURCE_BEFORE = "".join(
+    f"(?<!{word})"
+    for word in ("拨款", "资金", "预算", "基金", "事业", "经营", "其他", "补助", "上缴")
+)
 _COMMON = (
-    (StatedFigure.REVENUE_TOTAL, rf"(?:收入预算|本年收入合计)(?:总计|合计)?为?{_amount()}"),
+    (
+        StatedFigure.REVENUE_TOTAL,
+        rf"(?:{_SOURCE_BEFORE}收入预算|本年收入合计)(?:总计|合计)?为?{_amount()}",
+    ),
     (StatedFigure.FISCAL_REVENUE, rf"(?<!一般公共预算)财政拨款收入(?:预算)?为?{_amount()}"),
     (StatedFigure.EXPENDITURE_TOTAL, rf"本年支出合计为?{_amount()}"),
     # Not «一般公共预算（财政拨款）基本支出»: that is 05's, a part of 03's.
