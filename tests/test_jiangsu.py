@@ -896,6 +896,45 @@ def _jiangsu_text(basic_in_03: str, meetings: str, other_income: str = "1.00") -
     return "\n".join(lines) + "\n"
 
 
+def test_a_summary_figure_that_cannot_be_placed_is_reported_not_attached() -> None:
+    # Two amounts after one label (the second has no label of its own), a label the table
+    # does not print, and a 02 line beneath no group: each is reported on its line, and none
+    # of their figures is stored.
+    good = _jiangsu_text("10.00", "2.00")
+    two_amounts = "三、其他资金\t1.00\t5.00\t五、教育支出\t\t\t"
+    unknown = "四、彩票公益金\t\t六、科学技术支出\t\t\t"
+    beneath_none = "\t公共财政拨款(补助)资金\t29.00"
+    text = good.replace(
+        "三、其他资金\t1.00\t五、教育支出\t\t\t", f"{two_amounts}\n{unknown}"
+    ).replace("项目名称\t\t金额\n收入总计", f"项目名称\t\t金额\n{beneath_none}\n收入总计")
+    document = parse_document(
+        text.encode(), document_id="2019/x.txt", source_file="2019/x.txt", folder_year=2019
+    )
+    found = [
+        (issue.table_no, issue.line, issue.message, issue.rejects)
+        for issue in document.issues
+        if issue.table_no in ("01", "02")
+    ]
+    assert found == [
+        ("01", _line_of(text, two_amounts), "the amount 5.00 follows no label of its own", True),
+        ("01", _line_of(text, unknown), "«四、彩票公益金» is no line this table prints", True),
+        (
+            "02",
+            _line_of(text, beneath_none),
+            "«公共财政拨款(补助)资金» is not a known source beneath a group's 小计",
+            True,
+        ),
+    ]
+    summary = document.frames["budget_summary"]
+    assert summary.filter(pl.col("source_line") == _line_of(text, two_amounts)).is_empty()
+    # The line's other pair is placed by its own label (六、科学技术支出, blank).
+    assert summary.filter(pl.col("source_line") == _line_of(text, unknown))["label"].to_list() == [
+        "科学技术支出"
+    ]
+    revenue = document.frames["revenue"]
+    assert revenue.filter(pl.col("source_line") == _line_of(text, beneath_none)).is_empty()
+
+
 def _line_of(text: str, printed: str) -> int:
     return text.splitlines().index(printed) + 1
 
