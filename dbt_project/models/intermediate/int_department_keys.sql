@@ -23,7 +23,7 @@ latest as (
 ),
 
 printed as (
-    select distinct department_name from {{ ref('stg_documents') }}
+    select distinct department_name from {{ ref('int_department_budgets') }}
 )
 
 select

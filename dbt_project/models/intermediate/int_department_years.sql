@@ -2,7 +2,7 @@
 -- (the department's latest earlier published year; NULL in its first year).
 
 with documents as (
-    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+    select document_id, fiscal_year, department_name from {{ ref('int_department_budgets') }}
 ),
 
 keys as (

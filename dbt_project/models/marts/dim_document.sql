@@ -3,11 +3,7 @@
 -- holding only text is listed as a companion.
 
 with published as (
-    select *, 'budget' as document_kind from {{ ref('stg_documents') }}
-    union all by name
-    select *, 'final_accounts' as document_kind from {{ ref('stg_final_account_documents') }}
-    union all by name
-    select *, 'budget' as document_kind from {{ ref('stg_unit_budget_documents') }}
+    select * from {{ ref('stg_documents') }}
 ),
 
 candidates as (

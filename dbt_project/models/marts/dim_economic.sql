@@ -3,7 +3,7 @@
 -- (部门预算支出经济分类: category 3, subcategory 5, and Beijing's 7-digit items).
 
 with documents as (
-    select document_id, fiscal_year from {{ ref('stg_documents') }}
+    select document_id, fiscal_year from {{ ref('int_department_budgets') }}
 ),
 
 printed_names as (

@@ -3,7 +3,7 @@
 -- it; levels the documents never print take their name from the reference seeds.
 
 with documents as (
-    select document_id, fiscal_year from {{ ref('stg_documents') }}
+    select document_id, fiscal_year from {{ ref('int_department_budgets') }}
 ),
 
 used as (

@@ -2,7 +2,7 @@
 -- where the template prints a table of it (Jiangsu's 一般公共预算机关运行经费支出预算表).
 
 with documents as (
-    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+    select document_id, fiscal_year, department_name from {{ ref('int_department_budgets') }}
 ),
 
 agency_operation as (

@@ -2,7 +2,7 @@
 -- template prints a table of it (Jiangsu's 财政拨款支出预算表（功能科目）).
 
 with documents as (
-    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+    select document_id, fiscal_year, department_name from {{ ref('int_department_budgets') }}
 ),
 
 appropriation as (

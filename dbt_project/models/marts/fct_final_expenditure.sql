@@ -6,7 +6,7 @@
 
 with documents as (
     select document_id, fiscal_year, department_name
-    from {{ ref('stg_final_account_documents') }}
+    from {{ ref('int_final_accounts') }}
 ),
 
 rows as (

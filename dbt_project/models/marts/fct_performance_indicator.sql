@@ -2,7 +2,7 @@
 -- activity (13), and of each transfer payment (14).
 
 with documents as (
-    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+    select document_id, fiscal_year, department_name from {{ ref('int_department_budgets') }}
 ),
 
 indicators as (

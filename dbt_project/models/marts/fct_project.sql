@@ -2,7 +2,7 @@
 -- transfer payment. Figures the reader had to infer or could not read are flagged.
 
 with documents as (
-    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+    select document_id, fiscal_year, department_name from {{ ref('int_department_budgets') }}
 ),
 
 projects as (

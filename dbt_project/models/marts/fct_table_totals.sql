@@ -2,7 +2,7 @@
 -- this row, the only place its 03 totals (基本支出, 项目支出, 单位预留机动经费) are kept.
 
 with documents as (
-    select document_id, fiscal_year, department_name from {{ ref('stg_documents') }}
+    select document_id, fiscal_year, department_name from {{ ref('int_department_budgets') }}
 ),
 
 totals as (

@@ -10,7 +10,7 @@ final_documents as (
         documents.document_id,
         documents.fiscal_year,
         coalesce(keys.department_key, documents.department_name) as department_key
-    from {{ ref('stg_final_account_documents') }} as documents
+    from {{ ref('int_final_accounts') }} as documents
     left join keys on keys.department_name = documents.department_name
 ),
 

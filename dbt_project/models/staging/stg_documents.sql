@@ -1,13 +1,9 @@
--- Published department budgets (部门预算). The final accounts (决算) of the same department and
--- year are published beside them (stg_final_account_documents), and so are the budgets of single
--- units (单位预算, stg_unit_budget_documents), whose figures the department's budget already
--- holds: the budget marts see department budgets only.
+-- Every published document version (accepted.documents): the budgets of departments (部门预算)
+-- and of single units (单位预算), and final accounts (决算). The budget marts join
+-- int_department_budgets and the 决算 marts int_final_accounts.
 
 with source as (
     select * from {{ source('accepted', 'documents') }}
-    where
-        coalesce(document_kind, 'budget') = 'budget'
-        and coalesce(scope, 'department') = 'department'
 ),
 
 renamed as (
@@ -17,10 +13,15 @@ renamed as (
         source_sha256,
         fiscal_year,
         department_name,
+        -- Versions stored before kinds, scopes and templates were recorded are department
+        -- budgets in Beijing's layout: the only documents read then.
+        coalesce(document_kind, 'budget') as document_kind,
+        coalesce(scope, 'department') as scope,
+        case
+            when coalesce(document_kind, 'budget') = 'budget'
+                then coalesce(template, 'beijing')
+        end as template,
         amount_units,
-        -- read before templates were recorded: only Beijing's layout was read then
-        coalesce(template, 'beijing') as template,
-        'department' as scope,
         encoding,
         line_ending,
         line_total,
