@@ -904,9 +904,12 @@ def test_a_summary_figure_that_cannot_be_placed_is_reported_not_attached() -> No
     two_amounts = "三、其他资金\t1.00\t5.00\t五、教育支出\t\t\t"
     unknown = "四、彩票公益金\t\t六、科学技术支出\t\t\t"
     beneath_none = "\t公共财政拨款(补助)资金\t29.00"
-    text = good.replace(
-        "三、其他资金\t1.00\t五、教育支出\t\t\t", f"{two_amounts}\n{unknown}"
-    ).replace("项目名称\t\t金额\n收入总计", f"项目名称\t\t金额\n{beneath_none}\n收入总计")
+    of_which = "\t其中：动用上年结转和结余资金\t3.00"
+    text = (
+        good.replace("三、其他资金\t1.00\t五、教育支出\t\t\t", f"{two_amounts}\n{unknown}")
+        .replace("项目名称\t\t金额\n收入总计", f"项目名称\t\t金额\n{beneath_none}\n收入总计")
+        .replace("\t其中：动用上年结转和结余资金\t\n", f"{of_which}\n")
+    )
     document = parse_document(
         text.encode(), document_id="2019/x.txt", source_file="2019/x.txt", folder_year=2019
     )
@@ -923,6 +926,13 @@ def test_a_summary_figure_that_cannot_be_placed_is_reported_not_attached() -> No
             _line_of(text, beneath_none),
             "«公共财政拨款(补助)资金» is not a known source beneath a group's 小计",
             True,
+        ),
+        # A figure on a 其中 line is not read, and said so without rejecting.
+        (
+            "02",
+            _line_of(text, of_which),
+            "«其中：动用上年结转和结余资金» 3.00: a part of the line above, not read",
+            False,
         ),
     ]
     summary = document.frames["budget_summary"]

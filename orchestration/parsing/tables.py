@@ -587,6 +587,13 @@ def read_revenue_list(reader: _Reader) -> None:
                 continue
         elif len(names) == 1 and first_cell_blank and _OF_WHICH.match(names[0]):
             kinds[line.no] = "not_read"
+            if amounts:
+                # Blank in all nine real documents: a figure here is said, not dropped quietly.
+                reader.issue(
+                    f"«{label}» {amounts[0]}: a part of the line above, not read",
+                    line,
+                    rejects=False,
+                )
             continue
         elif len(names) == 1 and first_cell_blank:
             source = revenue_source(names[0])
