@@ -264,17 +264,19 @@ _SUMMARY_COLUMNS = [
 # The funds a 财政拨款收入 line is broken down into.
 _FUNDS = frozenset({"general_public_budget", "government_fund", "state_capital_operation"})
 
-# The fixed lines of each side of a summary table; anything else is an item line.
+# The fixed lines of each side of a summary table, as Beijing and Shanghai print them and as
+# Jiangsu does (当年收入小计, 上年结转资金, 收入合计; 当年支出小计, 结转下年资金, 支出合计);
+# anything else is an item line.
 _SUMMARY_LINES = {
     "revenue": (
-        (r"^本年收入合计$", "subtotal"),
-        (r"^上年结转(结余)?$", "carryover"),
-        (r"^收入总计$", "total"),
+        (r"^(本年收入合计|当年收入小计)$", "subtotal"),
+        (r"^上年结转(和?结余)?(资金)?$", "carryover"),
+        (r"^收入(总计|合计)$", "total"),
     ),
     "expenditure": (
-        (r"^本年支出合计$", "subtotal"),
-        (r"^年终结转(结余)?$", "carryover"),
-        (r"^支出总计$", "total"),
+        (r"^(本年支出合计|当年支出小计)$", "subtotal"),
+        (r"^(年终结转(结余)?|结转下年(资金)?)$", "carryover"),
+        (r"^支出(总计|合计)$", "total"),
     ),
 }
 
@@ -425,16 +427,6 @@ _PAIR_HEADER_WORDS = frozenset(
     {"收入", "支出", "项目", "项目名称", "金额", "功能分类", "功能科目名称", "支出用途"}
 )
 
-# The fixed lines of a side-by-side summary table, by their label without its ordinal.
-_PAIR_FIXED_LINES = (
-    (r"^当年收入小计$", "revenue", "subtotal"),
-    (r"^上年结转(和结余)?(资金)?$", "revenue", "carryover"),
-    (r"^收入(合计|总计)$", "revenue", "total"),
-    (r"^当年支出小计$", "expenditure", "subtotal"),
-    (r"^结转下年(资金)?$", "expenditure", "carryover"),
-    (r"^支出(合计|总计)$", "expenditure", "total"),
-)
-
 # 支出用途: what the spending is for, printed beside its function categories (line_type
 # `purpose`). Each column adds up to the same 当年支出小计.
 _PURPOSES = frozenset({"基本支出", "项目支出", "单位预留机动经费"})
@@ -449,9 +441,10 @@ def _pair_entry(label: str) -> Record | None:
         ordinal, printed = split_ordinal(label)
     name = normalise_label(printed)
     entry: Record = {"ordinal": ordinal, "label": name}
-    for pattern, side, line_type in _PAIR_FIXED_LINES:
-        if re.match(pattern, name):
-            return {**entry, "side": side, "line_type": line_type}
+    for side, fixed_lines in _SUMMARY_LINES.items():
+        for pattern, line_type in fixed_lines:
+            if re.match(pattern, name):
+                return {**entry, "side": side, "line_type": line_type}
     if fund_line:
         source = revenue_source(name)
         if source not in _FUNDS:
@@ -515,9 +508,9 @@ def read_label_pairs(reader: _Reader) -> None:
         if line.no in continued:
             continue
         understood = True
+        following = lines[index + 1] if index + 1 < len(lines) else None
         for label, amount in pairs:
             entry = _pair_entry(str(label))
-            following = lines[index + 1] if index + 1 < len(lines) else None
             if entry is None and following is not None and len(following[1]) == 1:
                 ((end, end_amount),) = following[1]
                 entry = _pair_entry(str(label) + str(end)) if end_amount is None else None
