@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
@@ -296,6 +296,27 @@ def test_final_accounts_sentences_in_fct_final_narrative(
         "where subject = 'function_item' group by 1 order by 1",
     )
     assert items == [(FINANCE_BUREAU, 11, 11), (SOCIAL_WORK, 9, 9)]
+
+
+@needs_real
+def test_the_recomputed_rate_is_exact_decimal(marts: duckdb.DuckDBPyConnection) -> None:
+    # 财政局, page 21: 支出决算 2940.05 of 年初预算 2993.92 万元, recomputed in DECIMAL (never
+    # DOUBLE) and rounded half away from zero to 2 decimals; «“三公”经费 … 0.95万元 … 0.00万元»
+    # (page 23) is 0.00.
+    found = rows(
+        marts,
+        "select subject, computed_rate, starts_with(typeof(computed_rate), 'DECIMAL') "
+        "from marts.fct_final_narrative where document_id = ? and baseline = 'approved' "
+        "and subject in ('general_budget_total', 'three_public_total') order by subject",
+        [FINANCE_BUREAU],
+    )
+    rate = (Decimal("2940.05") / Decimal("2993.92") * 100).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    assert found == [
+        ("general_budget_total", rate, True),
+        ("three_public_total", Decimal("0.00"), True),
+    ]
 
 
 @needs_real

@@ -53,10 +53,7 @@ select
     sentences.budget,
     sentences.actual,
     sentences.stated_rate,
-    case
-        when sentences.budget <> 0
-            then round(100 * sentences.actual::decimal(38, 10) / sentences.budget, 2)
-    end as computed_rate,
+    {{ percent_change('sentences.actual', 'sentences.budget') }} as computed_rate,
     coalesce(table_actuals.amount, 0) as table_actual,
     sentences.sentence,
     sentences.source_page,
